@@ -1,0 +1,348 @@
+//! Signature primitives behind one small interface: a public key, an algorithm, a message, a signature.
+//!
+//! Decides only "does this signature verify under this key", after the JWT layer has bound key and
+//! algorithm; every other verdict rule lives in `jwt`. Guarantees exact signature lengths, constant-time
+//! HMAC comparison and strict encodings (raw R‖S for ECDSA, canonical S for Ed25519) whichever backend
+//! runs: RustCrypto by default (no_std, firmware), or `ring` for RSA and P-256/P-384 ECDSA when the
+//! hosted `ring` feature is on. Never allocates on the default backend.
+
+#[cfg_attr(not(feature = "rsa"), allow(dead_code))]
+pub(crate) mod hash;
+#[cfg(feature = "rsa")]
+pub(crate) mod rsa;
+
+use crate::jwt::Algorithm;
+use crate::jwt::Error;
+
+/// RustCrypto ECDSA: raw R‖S of exactly twice the field size (so DER is rejected by length), and
+/// `from_slice` refuses r or s outside [1, n-1]. High-S signatures are valid, as in JWS.
+#[cfg(feature = "ecdsa")]
+macro_rules! ecdsa_rustcrypto {
+    ($curve:ident, $vk:expr, $msg:expr, $sig:expr, $len:expr) => {{
+        use ecdsa::signature::Verifier as _;
+        $sig.len() == $len
+            && $curve::ecdsa::Signature::from_slice($sig).is_ok_and(|sig| $vk.verify($msg, &sig).is_ok())
+    }};
+}
+
+/// Largest HMAC secret accepted (longer secrets are a configuration mistake, not extra strength).
+pub(crate) const MAX_HMAC_SECRET: usize = 256;
+
+/// Public key material of one supported type, validated at construction.
+#[derive(Clone)]
+#[non_exhaustive]
+pub(crate) enum PublicKey {
+    /// An HMAC secret (≥ 32 bytes).
+    #[cfg(feature = "hmac")]
+    Hmac(heapless::Vec<u8, MAX_HMAC_SECRET>),
+    /// An RSA public key (2048–8192 bits).
+    #[cfg(feature = "rsa")]
+    Rsa(rsa::RsaPublicKey),
+    /// A P-256 point.
+    #[cfg(feature = "ecdsa")]
+    P256(EcPoint<65>, p256::ecdsa::VerifyingKey),
+    /// A P-384 point.
+    #[cfg(feature = "ecdsa")]
+    P384(EcPoint<97>, p384::ecdsa::VerifyingKey),
+    /// A P-521 point.
+    #[cfg(feature = "ecdsa")]
+    P521(p521::ecdsa::VerifyingKey),
+    /// An Ed25519 public key (not of small order).
+    #[cfg(feature = "eddsa")]
+    Ed25519(ed25519_dalek::VerifyingKey),
+}
+
+/// An uncompressed SEC1 point (`04 ‖ x ‖ y`), kept for the `ring` backend.
+#[derive(Clone, Copy)]
+pub(crate) struct EcPoint<const N: usize>(#[allow(dead_code)] pub(crate) [u8; N]);
+
+impl core::fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // Never print key material.
+        f.write_str(match self {
+            #[cfg(feature = "hmac")]
+            PublicKey::Hmac(_) => "PublicKey::Hmac(..)",
+            #[cfg(feature = "rsa")]
+            PublicKey::Rsa(_) => "PublicKey::Rsa(..)",
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P256(..) => "PublicKey::P256(..)",
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P384(..) => "PublicKey::P384(..)",
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P521(_) => "PublicKey::P521(..)",
+            #[cfg(feature = "eddsa")]
+            PublicKey::Ed25519(_) => "PublicKey::Ed25519(..)",
+        })
+    }
+}
+
+impl PublicKey {
+    /// An HMAC secret: at least 32 bytes (the HS256 output size), at most [`MAX_HMAC_SECRET`].
+    #[cfg(feature = "hmac")]
+    pub(crate) fn hmac(secret: &[u8]) -> Result<Self, Error> {
+        if secret.len() < 32 {
+            return Err(Error::WeakKey);
+        }
+        heapless::Vec::from_slice(secret).map(PublicKey::Hmac).map_err(|()| Error::InvalidKey)
+    }
+
+    /// An RSA key from big-endian `n` and `e`.
+    #[cfg(feature = "rsa")]
+    pub(crate) fn rsa(n: &[u8], e: &[u8]) -> Result<Self, Error> {
+        rsa::RsaPublicKey::new(n, e).map(PublicKey::Rsa).map_err(|err| match err {
+            rsa::RsaKeyError::Weak => Error::WeakKey,
+            rsa::RsaKeyError::Invalid => Error::InvalidKey,
+        })
+    }
+
+    /// An EC key from a SEC1 point encoding (uncompressed or compressed) on the curve named by `curve`.
+    #[cfg(feature = "ecdsa")]
+    pub(crate) fn ec(curve: Curve, sec1: &[u8]) -> Result<Self, Error> {
+        match curve {
+            Curve::P256 => {
+                let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map_err(|_| Error::InvalidKey)?;
+                let point = vk.to_encoded_point(false);
+                let mut raw = [0u8; 65];
+                raw.copy_from_slice(point.as_bytes().get(..65).ok_or(Error::InvalidKey)?);
+                Ok(PublicKey::P256(EcPoint(raw), vk))
+            }
+            Curve::P384 => {
+                let vk = p384::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map_err(|_| Error::InvalidKey)?;
+                let point = vk.to_encoded_point(false);
+                let mut raw = [0u8; 97];
+                raw.copy_from_slice(point.as_bytes().get(..97).ok_or(Error::InvalidKey)?);
+                Ok(PublicKey::P384(EcPoint(raw), vk))
+            }
+            Curve::P521 => p521::ecdsa::VerifyingKey::from_sec1_bytes(sec1)
+                .map(PublicKey::P521)
+                .map_err(|_| Error::InvalidKey),
+        }
+    }
+
+    /// An Ed25519 key from its 32-byte encoding; small-order points are weak.
+    #[cfg(feature = "eddsa")]
+    pub(crate) fn ed25519(bytes: &[u8]) -> Result<Self, Error> {
+        let bytes: &[u8; 32] = bytes.try_into().map_err(|_| Error::InvalidKey)?;
+        let vk = ed25519_dalek::VerifyingKey::from_bytes(bytes).map_err(|_| Error::InvalidKey)?;
+        if vk.is_weak() {
+            return Err(Error::WeakKey);
+        }
+        Ok(PublicKey::Ed25519(vk))
+    }
+
+    /// Whether this key type can ever serve `alg` (key/algorithm binding, RFC 8725 §3.1).
+    pub(crate) fn fits(&self, alg: Algorithm) -> bool {
+        use crate::jwt::alg::Family;
+        let family = alg.family();
+        match self {
+            #[cfg(feature = "hmac")]
+            PublicKey::Hmac(_) => family == Family::Hmac,
+            #[cfg(feature = "rsa")]
+            PublicKey::Rsa(_) => matches!(family, Family::RsaPkcs1 | Family::RsaPss),
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P256(..) => family == Family::EcdsaP256,
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P384(..) => family == Family::EcdsaP384,
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P521(_) => family == Family::EcdsaP521,
+            #[cfg(feature = "eddsa")]
+            PublicKey::Ed25519(_) => family == Family::Ed25519,
+        }
+    }
+
+    /// Strength rules that depend on the algorithm (an HMAC secret must be at least the hash size).
+    pub(crate) fn strong_enough_for(&self, alg: Algorithm) -> bool {
+        match self {
+            #[cfg(feature = "hmac")]
+            PublicKey::Hmac(secret) => secret.len() >= alg.hash().output_len(),
+            #[allow(unreachable_patterns)]
+            _ => {
+                let _ = alg;
+                true
+            }
+        }
+    }
+
+    /// Verifies `signature` over `msg` with `alg`. The caller has checked [`PublicKey::fits`].
+    pub(crate) fn verify(&self, alg: Algorithm, msg: &[u8], signature: &[u8]) -> Result<(), Error> {
+        let ok = match self {
+            #[cfg(feature = "hmac")]
+            PublicKey::Hmac(secret) => verify_hmac(secret, alg, msg, signature),
+            #[cfg(feature = "rsa")]
+            PublicKey::Rsa(key) => verify_rsa(key, alg, msg, signature),
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P256(point, vk) => verify_p256(point, vk, msg, signature),
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P384(point, vk) => verify_p384(point, vk, msg, signature),
+            #[cfg(feature = "ecdsa")]
+            PublicKey::P521(vk) => ecdsa_rustcrypto!(p521, vk, msg, signature, 132),
+            #[cfg(feature = "eddsa")]
+            PublicKey::Ed25519(vk) => verify_ed25519(vk, msg, signature),
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::BadSignature)
+        }
+    }
+}
+
+/// A NIST curve JOSE names (`crv`).
+#[cfg(feature = "ecdsa")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Curve {
+    P256,
+    P384,
+    P521,
+}
+
+#[cfg(feature = "ecdsa")]
+impl Curve {
+    pub(crate) fn from_name(name: &str) -> Option<Curve> {
+        match name {
+            "P-256" => Some(Curve::P256),
+            "P-384" => Some(Curve::P384),
+            "P-521" => Some(Curve::P521),
+            _ => None,
+        }
+    }
+
+    /// Field element size in bytes (each JWK coordinate must be exactly this long).
+    pub(crate) const fn field_len(self) -> usize {
+        match self {
+            Curve::P256 => 32,
+            Curve::P384 => 48,
+            Curve::P521 => 66,
+        }
+    }
+}
+
+#[cfg(feature = "hmac")]
+fn verify_hmac(secret: &[u8], alg: Algorithm, msg: &[u8], signature: &[u8]) -> bool {
+    use crate::crypto::hash::Hash;
+    use hmac::Mac;
+    // `verify_slice` checks the length and compares in constant time.
+    macro_rules! check {
+        ($h:ty) => {
+            hmac::Hmac::<$h>::new_from_slice(secret).is_ok_and(|mut m| {
+                m.update(msg);
+                m.verify_slice(signature).is_ok()
+            })
+        };
+    }
+    match alg.hash() {
+        Hash::Sha256 => check!(sha2::Sha256),
+        Hash::Sha384 => check!(sha2::Sha384),
+        Hash::Sha512 => check!(sha2::Sha512),
+    }
+}
+
+/// Computes the HMAC tag of `msg` into `out` (for signing), returning its length.
+#[cfg(feature = "hmac")]
+pub(crate) fn hmac_tag(secret: &[u8], alg: Algorithm, msg: &[u8], out: &mut [u8; 64]) -> usize {
+    use crate::crypto::hash::Hash;
+    use hmac::Mac;
+    macro_rules! tag {
+        ($h:ty, $n:expr) => {{
+            if let Ok(mut m) = hmac::Hmac::<$h>::new_from_slice(secret) {
+                m.update(msg);
+                out[..$n].copy_from_slice(&m.finalize().into_bytes());
+            }
+            $n
+        }};
+    }
+    match alg.hash() {
+        Hash::Sha256 => tag!(sha2::Sha256, 32),
+        Hash::Sha384 => tag!(sha2::Sha384, 48),
+        Hash::Sha512 => tag!(sha2::Sha512, 64),
+    }
+}
+
+#[cfg(feature = "rsa")]
+fn verify_rsa(key: &rsa::RsaPublicKey, alg: Algorithm, msg: &[u8], signature: &[u8]) -> bool {
+    use crate::jwt::alg::Family;
+    // Exact length first: a stripped or added leading zero is a different signature.
+    if signature.len() != key.size() {
+        return false;
+    }
+    #[cfg(feature = "ring")]
+    if let Some(verdict) = ring_backend::verify_rsa(key, alg, msg, signature) {
+        return verdict;
+    }
+    match alg.family() {
+        Family::RsaPkcs1 => key.verify_pkcs1v15(alg.hash(), msg, signature),
+        Family::RsaPss => key.verify_pss(alg.hash(), msg, signature),
+        _ => false,
+    }
+}
+
+
+#[cfg(feature = "ecdsa")]
+#[allow(unused_variables)]
+fn verify_p256(point: &EcPoint<65>, vk: &p256::ecdsa::VerifyingKey, msg: &[u8], signature: &[u8]) -> bool {
+    #[cfg(feature = "ring")]
+    return ring_backend::verify_ecdsa(&ring::signature::ECDSA_P256_SHA256_FIXED, &point.0, 64, msg, signature);
+    #[cfg(not(feature = "ring"))]
+    ecdsa_rustcrypto!(p256, vk, msg, signature, 64)
+}
+
+#[cfg(feature = "ecdsa")]
+#[allow(unused_variables)]
+fn verify_p384(point: &EcPoint<97>, vk: &p384::ecdsa::VerifyingKey, msg: &[u8], signature: &[u8]) -> bool {
+    #[cfg(feature = "ring")]
+    return ring_backend::verify_ecdsa(&ring::signature::ECDSA_P384_SHA384_FIXED, &point.0, 96, msg, signature);
+    #[cfg(not(feature = "ring"))]
+    ecdsa_rustcrypto!(p384, vk, msg, signature, 96)
+}
+
+#[cfg(feature = "eddsa")]
+fn verify_ed25519(vk: &ed25519_dalek::VerifyingKey, msg: &[u8], signature: &[u8]) -> bool {
+    let Ok(bytes) = <&[u8; 64]>::try_from(signature) else {
+        return false;
+    };
+    let sig = ed25519_dalek::Signature::from_bytes(bytes);
+    // Strict: canonical S, no small-order R or A (ed25519-dalek's verify_strict).
+    vk.verify_strict(msg, &sig).is_ok()
+}
+
+#[cfg(feature = "ring")]
+mod ring_backend {
+    //! The hosted fast path: `ring` for RSA and P-256/P-384 ECDSA. Same inputs, same verdicts.
+    use super::Algorithm;
+
+    /// `None` when ring cannot take this key (exponent above 2^33-1), so the caller falls back.
+    #[cfg(feature = "rsa")]
+    pub(super) fn verify_rsa(
+        key: &super::rsa::RsaPublicKey,
+        alg: Algorithm,
+        msg: &[u8],
+        signature: &[u8],
+    ) -> Option<bool> {
+        use ring::signature as rs;
+        if key.exponent().len() > 5 || (key.exponent().len() == 5 && key.exponent().first() > Some(&1)) {
+            return None;
+        }
+        let params: &rs::RsaParameters = match alg {
+            Algorithm::RS256 => &rs::RSA_PKCS1_2048_8192_SHA256,
+            Algorithm::RS384 => &rs::RSA_PKCS1_2048_8192_SHA384,
+            Algorithm::RS512 => &rs::RSA_PKCS1_2048_8192_SHA512,
+            Algorithm::PS256 => &rs::RSA_PSS_2048_8192_SHA256,
+            Algorithm::PS384 => &rs::RSA_PSS_2048_8192_SHA384,
+            Algorithm::PS512 => &rs::RSA_PSS_2048_8192_SHA512,
+            _ => return Some(false),
+        };
+        let components = rs::RsaPublicKeyComponents { n: key.modulus(), e: key.exponent() };
+        Some(components.verify(params, msg, signature).is_ok())
+    }
+
+    pub(super) fn verify_ecdsa(
+        alg: &'static ring::signature::EcdsaVerificationAlgorithm,
+        point: &[u8],
+        len: usize,
+        msg: &[u8],
+        signature: &[u8],
+    ) -> bool {
+        signature.len() == len
+            && ring::signature::UnparsedPublicKey::new(alg, point).verify(msg, signature).is_ok()
+    }
+}

@@ -1,0 +1,406 @@
+//! RSA public keys and signature verification for JWS: RSASSA-PKCS1-v1_5 (`RS*`) and RSASSA-PSS (`PS*`).
+//!
+//! Decides whether an (n, e) pair is an acceptable key (odd modulus of 2048–8192 bits, odd exponent
+//! from 3 to 2^64-1) and whether a signature verifies under it. Guarantees exact-length signatures
+//! below n, PKCS#1 v1.5 checked only by re-encoding and comparing the whole block (never by parsing
+//! it), and PSS with MGF1 of the same hash and a salt exactly as long as the digest. Never
+//! allocates, never panics, never uses floats or `unsafe`; the arithmetic is variable-time, which is
+//! sound because keys and signatures are public.
+
+use super::hash::{Digest, Hash};
+use crypto_bigint::modular::{MontyForm, MontyParams};
+use crypto_bigint::{Limb, Odd, Uint, Word, U2048, U3072, U4096, U6144, U8192};
+
+/// Largest modulus accepted, in bits.
+const MAX_BITS: usize = 8192;
+/// Largest modulus accepted, in bytes (also the size of the on-stack block buffers).
+const MAX_BYTES: usize = MAX_BITS / 8;
+/// Smallest modulus accepted, in bits; anything shorter is weak.
+const MIN_BITS: usize = 2048;
+
+/// Why an RSA key was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RsaKeyError {
+    /// The modulus is shorter than 2048 bits.
+    Weak,
+    /// The key is malformed or outside what is supported (see [`RsaPublicKey::new`]).
+    Invalid,
+}
+
+/// A validated RSA public key (n, e).
+#[derive(Clone)]
+pub(crate) struct RsaPublicKey {
+    /// The modulus, big-endian, left-aligned: `n[..n_len]` is significant, with no leading zero.
+    n: [u8; MAX_BYTES],
+    /// Length of the modulus in bytes (256..=1024).
+    n_len: usize,
+    /// The exponent as an integer (odd, ≥ 3).
+    e: u64,
+    /// The exponent, big-endian, left-aligned without leading zeros: `e_bytes[..e_len]`.
+    e_bytes: [u8; 8],
+    /// Length of the exponent in bytes (1..=8).
+    e_len: usize,
+}
+
+impl core::fmt::Debug for RsaPublicKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // Only the size: never key material.
+        f.debug_struct("RsaPublicKey")
+            .field("bits", &self.bits())
+            .finish_non_exhaustive()
+    }
+}
+
+/// `bytes` without its leading zero bytes.
+fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    bytes.get(start..).unwrap_or(&[])
+}
+
+/// Bit length of a big-endian integer without leading zero bytes (0 for the empty string).
+fn bit_len(be: &[u8]) -> usize {
+    match be.first() {
+        None => 0,
+        Some(&top) => {
+            let top_bits = usize::try_from(8 - top.leading_zeros()).unwrap_or(8);
+            (be.len() - 1).saturating_mul(8).saturating_add(top_bits)
+        }
+    }
+}
+
+impl RsaPublicKey {
+    /// `n` and `e` are unsigned big-endian byte strings; leading zero bytes are allowed and ignored.
+    /// Weak: modulus < 2048 bits. Invalid: modulus > 8192 bits, n even, e even, e < 3, e >= n,
+    /// e longer than 8 bytes (any odd e from 3 up to u64::MAX is otherwise accepted), empty inputs.
+    pub(crate) fn new(n: &[u8], e: &[u8]) -> Result<Self, RsaKeyError> {
+        if n.is_empty() || e.is_empty() {
+            return Err(RsaKeyError::Invalid);
+        }
+        let n = strip_leading_zeros(n);
+        let e = strip_leading_zeros(e);
+        let n_bits = bit_len(n);
+        // Structure first (an even or absurdly long modulus is not a key at all), then strength.
+        if n_bits > MAX_BITS || n.last().is_none_or(|&b| b & 1 == 0) {
+            return Err(RsaKeyError::Invalid);
+        }
+        if e.len() > 8 || e.last().is_none_or(|&b| b & 1 == 0) {
+            return Err(RsaKeyError::Invalid);
+        }
+        let e_value = e.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        if e_value < 3 {
+            return Err(RsaKeyError::Invalid);
+        }
+        if n_bits < MIN_BITS {
+            return Err(RsaKeyError::Weak);
+        }
+        // e ≤ 64 bits < 2048 bits ≤ n, so e < n holds; kept as an explicit check all the same.
+        if bit_len(e) >= n_bits {
+            return Err(RsaKeyError::Invalid);
+        }
+        let mut n_buf = [0u8; MAX_BYTES];
+        n_buf
+            .get_mut(..n.len())
+            .ok_or(RsaKeyError::Invalid)?
+            .copy_from_slice(n);
+        let mut e_buf = [0u8; 8];
+        e_buf
+            .get_mut(..e.len())
+            .ok_or(RsaKeyError::Invalid)?
+            .copy_from_slice(e);
+        Ok(RsaPublicKey {
+            n: n_buf,
+            n_len: n.len(),
+            e: e_value,
+            e_bytes: e_buf,
+            e_len: e.len(),
+        })
+    }
+
+    /// Modulus length in bits (position of the highest set bit).
+    pub(crate) fn bits(&self) -> usize {
+        bit_len(self.modulus())
+    }
+
+    /// Modulus length in bytes, = the exact signature length required.
+    pub(crate) fn size(&self) -> usize {
+        self.n_len
+    }
+
+    /// The modulus, big-endian, without leading zeros (for the `ring` backend).
+    pub(crate) fn modulus(&self) -> &[u8] {
+        self.n.get(..self.n_len).unwrap_or(&[])
+    }
+
+    /// The exponent, big-endian, without leading zeros.
+    #[allow(dead_code)] // used by the `ring` backend only
+    pub(crate) fn exponent(&self) -> &[u8] {
+        self.e_bytes.get(..self.e_len).unwrap_or(&[])
+    }
+
+    /// RSASSA-PKCS1-v1_5 verify of `msg` (the message, not a digest: hash it yourself with `hash`).
+    /// Signature must be exactly `size()` bytes (a stripped or extra leading zero byte is rejected) and
+    /// as an integer < n. Check by RE-ENCODING the expected EMSA-PKCS1-v1_5 block
+    /// (0x00 0x01 FF..FF 0x00 DigestInfo(hash) H) and comparing the whole block with s^e mod n —
+    /// never by parsing the decrypted block — so Bleichenbacher-style small-exponent forgeries
+    /// (garbage after the hash, short padding, DigestInfo with parameters omitted, etc.) fail.
+    pub(crate) fn verify_pkcs1v15(&self, hash: Hash, msg: &[u8], signature: &[u8]) -> bool {
+        let k = self.size();
+        let mut em_buf = [0u8; MAX_BYTES];
+        let Some(em) = self.rsavp1(signature, &mut em_buf) else {
+            return false;
+        };
+        let mut expected_buf = [0u8; MAX_BYTES];
+        let Some(expected) = expected_buf.get_mut(..k) else {
+            return false;
+        };
+        if !emsa_pkcs1_v15_encode(&hash.digest(msg), hash, expected) {
+            return false;
+        }
+        // Public data on both sides: plain equality of the complete k-byte blocks.
+        em == &*expected
+    }
+
+    /// RSASSA-PSS verify (EMSA-PSS-VERIFY, RFC 8017 §9.1.2), MGF1 with `hash`, salt length exactly
+    /// `hash.output_len()`, trailer 0xbc, leftmost (8*emLen - emBits) bits of DB masked to zero checked.
+    /// emBits = modBits - 1. Same exact-length rule for the signature.
+    pub(crate) fn verify_pss(&self, hash: Hash, msg: &[u8], signature: &[u8]) -> bool {
+        let mut em_buf = [0u8; MAX_BYTES];
+        let Some(block) = self.rsavp1(signature, &mut em_buf) else {
+            return false;
+        };
+        // emBits = modBits - 1, emLen = ceil(emBits / 8). When modBits ≡ 1 (mod 8) EM is one byte
+        // shorter than the k-byte block, whose first byte must then be zero (RFC 8017 §8.1.2 step
+        // 2c: I2OSP(m, emLen) fails otherwise).
+        let em_bits = self.bits().saturating_sub(1);
+        let em_len = em_bits.div_ceil(8);
+        let Some(skip) = block.len().checked_sub(em_len) else {
+            return false;
+        };
+        let Some((head, em)) = block.split_at_mut_checked(skip) else {
+            return false;
+        };
+        if head.iter().any(|&b| b != 0) {
+            return false;
+        }
+        emsa_pss_verify(hash, &hash.digest(msg), em, em_bits)
+    }
+
+    /// RSAVP1 (RFC 8017 §5.2.2) with the exact-length rule: `s^e mod n` as a `size()`-byte
+    /// big-endian block in `out`, or `None` when the signature is not exactly `size()` bytes or not
+    /// below n.
+    fn rsavp1<'a>(&self, signature: &[u8], out: &'a mut [u8; MAX_BYTES]) -> Option<&'a mut [u8]> {
+        let k = self.size();
+        if signature.len() != k {
+            return None;
+        }
+        let out = out.get_mut(..k)?;
+        let n = self.modulus();
+        // The narrowest integer that holds the modulus: RSA-2048 runs on 2048-bit integers.
+        let ok = match self.bits() {
+            0..=2048 => rsavp1_sized::<{ U2048::LIMBS }>(n, self.e, signature, out),
+            2049..=3072 => rsavp1_sized::<{ U3072::LIMBS }>(n, self.e, signature, out),
+            3073..=4096 => rsavp1_sized::<{ U4096::LIMBS }>(n, self.e, signature, out),
+            4097..=6144 => rsavp1_sized::<{ U6144::LIMBS }>(n, self.e, signature, out),
+            6145..=MAX_BITS => rsavp1_sized::<{ U8192::LIMBS }>(n, self.e, signature, out),
+            _ => false,
+        };
+        ok.then_some(out)
+    }
+}
+
+/// `s^e mod n` on `LIMBS`-limb integers, written big-endian into `out` (exactly `n.len()` bytes).
+/// False when `s >= n` or anything does not fit.
+fn rsavp1_sized<const LIMBS: usize>(n: &[u8], e: u64, s: &[u8], out: &mut [u8]) -> bool {
+    let (Some(n), Some(s)) = (uint_from_be::<LIMBS>(n), uint_from_be::<LIMBS>(s)) else {
+        return false;
+    };
+    if s >= n {
+        return false;
+    }
+    let Some(n) = Option::<Odd<Uint<LIMBS>>>::from(Odd::new(n)) else {
+        return false;
+    };
+    // Montgomery parameters per verify: two short divisions, cheap next to the exponentiation,
+    // and it keeps the key at ~1 KiB instead of ~5 KiB for 8192-bit moduli.
+    let params = MontyParams::new_vartime(n);
+    let m = pow_vartime(&MontyForm::new(&s, params), e).retrieve();
+    uint_to_be(&m, out)
+}
+
+/// `base^e` by left-to-right square-and-multiply over the bits of `e` (variable-time: `e` and
+/// `base` are public). For e = 65537 this is 16 squarings and one multiplication.
+fn pow_vartime<const LIMBS: usize>(base: &MontyForm<LIMBS>, e: u64) -> MontyForm<LIMBS> {
+    let top = 63u32.saturating_sub(e.leading_zeros());
+    let mut acc = *base;
+    for i in (0..top).rev() {
+        acc = acc.square();
+        if (e >> i) & 1 == 1 {
+            acc = acc.mul(base);
+        }
+    }
+    acc
+}
+
+/// A big-endian byte string as a `LIMBS`-limb integer; `None` if it does not fit.
+fn uint_from_be<const LIMBS: usize>(be: &[u8]) -> Option<Uint<LIMBS>> {
+    let mut words: [Word; LIMBS] = [0; LIMBS];
+    for (i, chunk) in be.rchunks(Limb::BYTES).enumerate() {
+        let word = chunk
+            .iter()
+            .fold(0, |acc: Word, &b| (acc << 8) | Word::from(b));
+        if word != 0 {
+            *words.get_mut(i)? = word;
+        }
+    }
+    Some(Uint::from_words(words))
+}
+
+/// Writes `x` big-endian into all of `out`; false if `x` does not fit in `out.len()` bytes.
+fn uint_to_be<const LIMBS: usize>(x: &Uint<LIMBS>, out: &mut [u8]) -> bool {
+    let mut dst = out.iter_mut().rev();
+    for b in x.as_words().iter().flat_map(|w| w.to_le_bytes()) {
+        match dst.next() {
+            Some(d) => *d = b,
+            None if b != 0 => return false,
+            None => {}
+        }
+    }
+    dst.for_each(|d| *d = 0);
+    true
+}
+
+/// DER `DigestInfo` prefixes (RFC 8017 §9.2 note 1): `SEQUENCE { AlgorithmIdentifier { OID, NULL },
+/// OCTET STRING (hLen) }`, to be followed by the digest.
+const fn digest_info_prefix(hash: Hash) -> &'static [u8] {
+    match hash {
+        Hash::Sha256 => &[
+            0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+            0x01, 0x05, 0x00, 0x04, 0x20,
+        ],
+        Hash::Sha384 => &[
+            0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+            0x02, 0x05, 0x00, 0x04, 0x30,
+        ],
+        Hash::Sha512 => &[
+            0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+            0x03, 0x05, 0x00, 0x04, 0x40,
+        ],
+    }
+}
+
+/// EMSA-PKCS1-v1_5-ENCODE (RFC 8017 §9.2) into all of `em`:
+/// `0x00 0x01 PS(0xff × ≥ 8) 0x00 DigestInfo H`. False if `em` is too short.
+fn emsa_pkcs1_v15_encode(digest: &Digest, hash: Hash, em: &mut [u8]) -> bool {
+    let prefix = digest_info_prefix(hash);
+    let h = digest.as_bytes();
+    let t_len = prefix.len().saturating_add(h.len());
+    // tLen + 11 ≤ emLen: two marker bytes, at least eight 0xff, one separator.
+    let Some(ps_len) = em.len().checked_sub(t_len).and_then(|r| r.checked_sub(3)) else {
+        return false;
+    };
+    if ps_len < 8 {
+        return false;
+    }
+    let Some((head, rest)) = em.split_at_mut_checked(2) else {
+        return false;
+    };
+    head.copy_from_slice(&[0x00, 0x01]);
+    let Some((ps, rest)) = rest.split_at_mut_checked(ps_len) else {
+        return false;
+    };
+    ps.fill(0xff);
+    let Some((sep, t)) = rest.split_at_mut_checked(1) else {
+        return false;
+    };
+    sep.fill(0x00);
+    let Some((t_prefix, t_hash)) = t.split_at_mut_checked(prefix.len()) else {
+        return false;
+    };
+    if t_hash.len() != h.len() {
+        return false;
+    }
+    t_prefix.copy_from_slice(prefix);
+    t_hash.copy_from_slice(h);
+    true
+}
+
+/// EMSA-PSS-VERIFY (RFC 8017 §9.1.2) with sLen = hLen and MGF1(`hash`). `em` is the emLen-byte
+/// encoded message and is unmasked in place.
+fn emsa_pss_verify(hash: Hash, m_hash: &Digest, em: &mut [u8], em_bits: usize) -> bool {
+    let h_len = hash.output_len();
+    let s_len = h_len;
+    let em_len = em.len();
+    // Step 3: emLen ≥ hLen + sLen + 2.
+    if em_len < h_len.saturating_add(s_len).saturating_add(2) {
+        return false;
+    }
+    // Step 4: trailer field.
+    let Some((trailer, body)) = em.split_last_mut() else {
+        return false;
+    };
+    if *trailer != 0xbc {
+        return false;
+    }
+    // Step 5: maskedDB ‖ H.
+    let Some(db_len) = em_len.checked_sub(h_len).and_then(|r| r.checked_sub(1)) else {
+        return false;
+    };
+    let Some((db, h)) = body.split_at_mut_checked(db_len) else {
+        return false;
+    };
+    // Step 6: the leftmost 8·emLen − emBits bits of maskedDB must be zero.
+    let Some(unused_bits) = em_len.checked_mul(8).and_then(|b| b.checked_sub(em_bits)) else {
+        return false;
+    };
+    let Ok(unused_bits) = u32::try_from(unused_bits) else {
+        return false;
+    };
+    if unused_bits > 7 {
+        return false;
+    }
+    let top_mask = 0xffu8.checked_shr(unused_bits).unwrap_or(0);
+    let Some(first) = db.first_mut() else {
+        return false;
+    };
+    if *first & !top_mask != 0 {
+        return false;
+    }
+    // Steps 7–9: DB = maskedDB ⊕ MGF1(H, emLen − hLen − 1), then clear the unused top bits.
+    if !mgf1_xor(hash, h, db) {
+        return false;
+    }
+    if let Some(first) = db.first_mut() {
+        *first &= top_mask;
+    }
+    // Step 10: DB = PS(zeros) ‖ 0x01 ‖ salt, with salt exactly sLen bytes.
+    let Some(ps_len) = db_len.checked_sub(s_len).and_then(|r| r.checked_sub(1)) else {
+        return false;
+    };
+    let Some((ps, rest)) = db.split_at_checked(ps_len) else {
+        return false;
+    };
+    let Some((&one, salt)) = rest.split_first() else {
+        return false;
+    };
+    if ps.iter().any(|&b| b != 0) || one != 0x01 || salt.len() != s_len {
+        return false;
+    }
+    // Steps 12–14: H' = Hash(0x00 × 8 ‖ mHash ‖ salt) must equal H.
+    let h_prime = hash.digest_parts(&[&[0u8; 8], m_hash.as_bytes(), salt]);
+    h_prime.as_bytes() == &*h
+}
+
+/// `out ^= MGF1(seed, out.len())` (RFC 8017 §B.2.1) with `hash`. False only if the counter
+/// would overflow 32 bits, which no supported size reaches.
+fn mgf1_xor(hash: Hash, seed: &[u8], out: &mut [u8]) -> bool {
+    for (counter, chunk) in out.chunks_mut(hash.output_len()).enumerate() {
+        let Ok(counter) = u32::try_from(counter) else {
+            return false;
+        };
+        let mask = hash.digest_parts(&[seed, &counter.to_be_bytes()]);
+        for (b, m) in chunk.iter_mut().zip(mask.as_bytes()) {
+            *b ^= m;
+        }
+    }
+    true
+}

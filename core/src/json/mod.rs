@@ -1,0 +1,54 @@
+//! The one strict, bounded JSON reader the core shares.
+//!
+//! It decides whether bytes are exactly one RFC 8259 JSON text — valid UTF-8, no BOM, comments,
+//! trailing commas, NaN/Infinity, raw control characters, lone surrogate escapes or trailing garbage,
+//! and no object with two members of the same name (compared after unescaping). It guarantees bounded
+//! work and memory: nesting is tracked in a fixed bit stack (never recursion on input depth), depth is
+//! capped, and duplicate detection uses a fixed fingerprint table with an exact fallback. It never
+//! allocates and never copies the input; values are borrowed views into it.
+
+mod reader;
+mod value;
+
+pub use reader::{Event, Reader};
+pub use value::{JsonStr, Kind, Members, Items, Value};
+
+/// The deepest nesting any reader accepts; callers may choose less.
+pub const MAX_DEPTH: usize = 64;
+
+/// Why a JSON text was rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum JsonError {
+    /// Not valid JSON (or not valid UTF-8).
+    Syntax,
+    /// Nesting deeper than the allowed depth.
+    TooDeep,
+    /// An object holds two members with the same (unescaped) name.
+    DuplicateName,
+}
+
+impl JsonError {
+    /// Stable snake_case code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            JsonError::Syntax => "syntax",
+            JsonError::TooDeep => "too_deep",
+            JsonError::DuplicateName => "duplicate_key",
+        }
+    }
+}
+
+/// Checks that `input` is exactly one strict JSON text nested at most `max_depth` levels
+/// (capped at [`MAX_DEPTH`]), and returns it as a [`Value`] view.
+///
+/// # Errors
+/// [`JsonError`] naming the first rule broken.
+pub fn parse(input: &[u8], max_depth: usize) -> Result<Value<'_>, JsonError> {
+    let text = core::str::from_utf8(input).map_err(|_| JsonError::Syntax)?;
+    let mut reader = Reader::new(text, max_depth);
+    while reader.next()?.is_some() {}
+    Ok(Value::from_validated(text.trim_matches(value::is_ws)))
+}
+
+#[cfg(test)]
+mod tests;

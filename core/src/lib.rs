@@ -1,0 +1,11 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod json;
+pub mod jwt;
+pub mod manual;
+
+mod base64url;
+mod crypto;
