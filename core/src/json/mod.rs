@@ -46,7 +46,7 @@ impl JsonError {
 pub fn parse(input: &[u8], max_depth: usize) -> Result<Value<'_>, JsonError> {
     let text = core::str::from_utf8(input).map_err(|_| JsonError::Syntax)?;
     let mut reader = Reader::new(text, max_depth);
-    while reader.next()?.is_some() {}
+    while reader.next_event()?.is_some() {}
     Ok(Value::from_validated(text.trim_matches(value::is_ws)))
 }
 

@@ -103,7 +103,7 @@ impl<'a> Reader<'a> {
     ///
     /// # Errors
     /// [`JsonError`] at the first violation; the reader must not be used afterwards.
-    pub fn next(&mut self) -> Result<Option<Event<'a>>, JsonError> {
+    pub fn next_event(&mut self) -> Result<Option<Event<'a>>, JsonError> {
         loop {
             self.skip_ws();
             match self.state {
@@ -157,13 +157,13 @@ impl<'a> Reader<'a> {
     /// reporting its events, still checking it fully. Returns the value's raw text.
     ///
     /// # Errors
-    /// As [`Reader::next`].
+    /// As [`Reader::next_event`].
     pub fn skip(&mut self) -> Result<&'a str, JsonError> {
         self.skip_ws();
         let start = self.pos;
         let base = self.depth;
         loop {
-            match self.next()? {
+            match self.next_event()? {
                 Some(Event::ObjectStart | Event::ArrayStart | Event::Name(_)) => {}
                 Some(_) if self.depth == base => break,
                 Some(_) => {}

@@ -76,12 +76,12 @@ impl<'a> Value<'a> {
 
     /// The members, if this is an object.
     pub fn members(&self) -> Option<Members<'a>> {
-        (self.kind() == Kind::Object).then(|| Members { text: self.raw, pos: 1 })
+        (self.kind() == Kind::Object).then_some(Members { text: self.raw, pos: 1 })
     }
 
     /// The items, if this is an array.
     pub fn items(&self) -> Option<Items<'a>> {
-        (self.kind() == Kind::Array).then(|| Items { text: self.raw, pos: 1 })
+        (self.kind() == Kind::Array).then_some(Items { text: self.raw, pos: 1 })
     }
 
     /// The member named `name` (compared after unescaping), if this is an object that has it.

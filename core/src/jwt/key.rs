@@ -28,11 +28,13 @@ pub struct Key {
     usable: bool,
     /// `None` for key types apiward does not support (kept so a `kid` can still select them).
     material: Option<PublicKey>,
+    /// A JWKS member below the strength minimums: kept so that selecting it says `weak_key`.
+    weak: bool,
 }
 
 impl Key {
     fn from_material(material: PublicKey) -> Self {
-        Key { kid: None, alg: None, usable: true, material: Some(material) }
+        Key { kid: None, alg: None, usable: true, material: Some(material), weak: false }
     }
 
     /// An HMAC secret for HS256/384/512 (at least 32 bytes; HS384 needs 48 and HS512 64 at use).
@@ -115,6 +117,12 @@ impl Key {
         self.alg
     }
 
+    /// Whether this key was kept from a JWKS although it is below the strength minimums (it then
+    /// serves no token; a `kid` selecting it gives [`Error::WeakKey`]).
+    pub fn is_weak(&self) -> bool {
+        self.weak
+    }
+
     /// Whether apiward supports this key's type and curve.
     pub fn is_supported(&self) -> bool {
         self.material.is_some()
@@ -141,6 +149,9 @@ impl Key {
 
     /// The key material after the binding and strength checks for `alg`.
     pub(crate) fn usable_for(&self, alg: Algorithm) -> Result<&PublicKey, Error> {
+        if self.weak {
+            return Err(Error::WeakKey);
+        }
         if !self.accepts(alg) {
             return Err(Error::KeyAlgMismatch);
         }
@@ -192,7 +203,7 @@ impl Key {
             Some("RSA") => jwk_rsa(&fields)?,
             Some("EC") => jwk_ec(&fields)?,
             Some("OKP") => jwk_okp(&fields)?,
-            _ => Key { kid: None, alg: None, usable: false, material: None },
+            _ => Key { kid: None, alg: None, usable: false, material: None, weak: false },
         };
         if let Some(kid) = fields.kid {
             let mut buf = [0u8; MAX_KID_BYTES];
@@ -217,6 +228,17 @@ impl Key {
                 verify |= op.eq_str("verify");
             }
             key.usable &= verify;
+        }
+        Ok(key)
+    }
+
+    /// A placeholder for a weak JWKS member: its `kid` only.
+    fn weak_placeholder(jwk: Value<'_>) -> Result<Self, Error> {
+        let mut key = Key { kid: None, alg: None, usable: false, material: None, weak: true };
+        if let Some(kid) = jwk.get("kid") {
+            let mut buf = [0u8; MAX_KID_BYTES];
+            let text = kid.as_str().and_then(|k| k.decode_into(&mut buf)).ok_or(Error::InvalidKey)?;
+            key = key.with_kid(text)?;
         }
         Ok(key)
     }
@@ -268,7 +290,7 @@ fn member<'b>(field: Option<JsonStr<'_>>, buf: &'b mut [u8]) -> Result<&'b [u8],
 }
 
 fn unsupported() -> Key {
-    Key { kid: None, alg: None, usable: true, material: None }
+    Key { kid: None, alg: None, usable: true, material: None, weak: false }
 }
 
 #[allow(unused_variables)]
@@ -367,6 +389,7 @@ impl<const N: usize> KeySet<N> {
     ///
     /// # Errors
     /// The key itself, when the set already holds N keys.
+    #[allow(clippy::result_large_err)] // heapless style: the caller gets its key back
     pub fn push(&mut self, key: Key) -> Result<(), Key> {
         self.keys.push(key)
     }
@@ -388,15 +411,26 @@ impl<const N: usize> KeySet<N> {
 
     /// Keys from a JWKS document (`{"keys": [...]}`) or a single JWK, as JSON text.
     ///
+    /// Members of unsupported types are kept (selectable by `kid`, usable for nothing). Members
+    /// below the strength minimums are kept as weak placeholders: never a candidate without a `kid`,
+    /// and [`Error::WeakKey`] when a token's `kid` selects one — so an identity provider's JWKS that
+    /// still lists a legacy 1024-bit key keeps working for its good keys. A single JWK (not a JWKS)
+    /// that is weak is an error.
+    ///
     /// # Errors
-    /// [`Error::InvalidKey`] for malformed documents or more than N keys; the first key error otherwise.
+    /// [`Error::InvalidKey`] for malformed documents, malformed members or more than N keys;
+    /// [`Error::WeakKey`] for a single weak JWK.
     pub fn from_jwks(document: &[u8]) -> Result<Self, Error> {
         let value = json::parse(document, 8).map_err(|_| Error::InvalidKey)?;
         let mut set = KeySet::new();
         match value.get("keys") {
             Some(keys) if keys.kind() == Kind::Array => {
                 for jwk in keys.items().ok_or(Error::InvalidKey)? {
-                    let key = Key::from_jwk_value(jwk)?;
+                    let key = match Key::from_jwk_value(jwk) {
+                        // A legacy weak key must not take the good keys of the set down with it.
+                        Err(Error::WeakKey) => Key::weak_placeholder(jwk)?,
+                        other => other?,
+                    };
                     set.push(key).map_err(|_| Error::InvalidKey)?;
                 }
             }

@@ -227,6 +227,6 @@ mod tests {
         assert!(nbf.is_not_after(101, 0));
         assert!(NumericDate::from_seconds(100).is_not_after(100, 0));
         assert!(NumericDate::from_seconds(i64::MAX).is_after(i64::MAX - 1, 0));
-        assert!(!NumericDate::from_seconds(i64::MIN).is_not_after(i64::MIN, 0) == false);
+        assert!(NumericDate::from_seconds(i64::MIN).is_not_after(i64::MIN, 0));
     }
 }

@@ -50,6 +50,8 @@ impl Claim {
         Claim::ALL.iter().copied().find(|c| c.name() == name)
     }
 
+    // A fieldless enum's discriminant (0..7) as a bit index: the one `as` that cannot truncate.
+    #[allow(clippy::as_conversions)]
     const fn bit(self) -> u8 {
         1 << (self as u8)
     }
@@ -103,6 +105,7 @@ pub struct Policy<'a> {
     pub(crate) leeway: u32,
     pub(crate) max_token_bytes: usize,
     pub(crate) required: ClaimSet,
+    pub(crate) exp_required: bool,
     pub(crate) typ: Option<&'a str>,
     pub(crate) max_age: Option<u32>,
 }
@@ -110,6 +113,7 @@ pub struct Policy<'a> {
 impl<'a> Policy<'a> {
     /// A policy accepting exactly `algorithms`, with the strict defaults: any issuer, no audience
     /// (a token carrying `aud` is then rejected), zero leeway, 8 KiB maximum, `exp` required.
+    /// An empty `algorithms` set accepts nothing.
     pub const fn new(algorithms: AlgorithmSet) -> Self {
         Policy {
             algorithms,
@@ -117,7 +121,8 @@ impl<'a> Policy<'a> {
             audiences: &[],
             leeway: 0,
             max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
-            required: ClaimSet::EMPTY.with(Claim::Exp),
+            required: ClaimSet::EMPTY,
+            exp_required: true,
             typ: None,
             max_age: None,
         }
@@ -151,10 +156,19 @@ impl<'a> Policy<'a> {
         self
     }
 
-    /// The registered claims that must be present (replaces the default `{exp}`).
+    /// Registered claims that must be present, in addition to `exp` (which stays required unless
+    /// [`Policy::allow_missing_exp`] says otherwise).
     #[must_use]
     pub const fn require(mut self, claims: ClaimSet) -> Self {
         self.required = claims;
+        self
+    }
+
+    /// Accept tokens without `exp` (tokens that never expire). The only way to drop the `exp`
+    /// requirement, and named so that it reads as the loosening it is.
+    #[must_use]
+    pub const fn allow_missing_exp(mut self) -> Self {
+        self.exp_required = false;
         self
     }
 
@@ -185,6 +199,9 @@ impl<'a> Policy<'a> {
     /// Claims that must be present, including those implied by issuers, audiences and max age.
     pub const fn required_claims(&self) -> ClaimSet {
         let mut set = self.required;
+        if self.exp_required {
+            set = set.with(Claim::Exp);
+        }
         if !self.issuers.is_empty() {
             set = set.with(Claim::Iss);
         }

@@ -99,8 +99,11 @@ pub fn verify<'s>(
     Ok(Claims::new(payload_json, header, registered))
 }
 
+/// The four byte ranges of a compact JWS that verification reads.
+type Segments<'t> = (&'t [u8], &'t [u8], &'t [u8], &'t [u8]);
+
 /// Splits into (signing input, header, payload, signature) segments.
-fn split(token: &[u8]) -> Result<(&[u8], &[u8], &[u8], &[u8]), Error> {
+fn split(token: &[u8]) -> Result<Segments<'_>, Error> {
     let mut dots = token.iter().enumerate().filter(|(_, b)| **b == b'.').map(|(i, _)| i);
     let (Some(first), Some(second), None) = (dots.next(), dots.next(), dots.next()) else {
         return Err(Error::Malformed);

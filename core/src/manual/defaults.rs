@@ -1,1 +1,19 @@
-//! (written below)
+//! # Defaults and why
+//!
+//! Every limit the JWT layer applies without being told, and the reason for its value. Each can be
+//! changed only by naming it (`Policy::leeway`, `Policy::max_token_bytes`, …).
+//!
+//! | Setting | Default | Why |
+//! |---|---|---|
+//! | Allowed algorithms | none | An allow-list must be chosen per deployment (RFC 8725 §3.1); there is no "accept what the header says". |
+//! | `max_token_bytes` | 8192 | Real access tokens are 0.5–2 KiB; 8 KiB is the common header-size limit of HTTP servers (nginx, Node). Checked before decoding. |
+//! | Scratch buffer | [`scratch_len`](crate::jwt::scratch_len)`(max_token_bytes)` ≈ ¾ of the token | The decoded header and claims are held there; the caller owns it. |
+//! | Required claims | `exp` | A token without expiry is a permanent credential (RFC 8725 §3.10 spirit). Issuers/audiences/`max_age` in the policy add `iss`/`aud`/`iat`. |
+//! | Leeway | 0 s | Clock skew tolerance is a deliberate choice (30–60 s is typical); zero is the strict starting point. |
+//! | Audience | none | A token carrying `aud` is then refused (RFC 7519 §4.1.3), so tokens minted for another API never pass by default. |
+//! | JSON nesting | 64 levels | Claims rarely exceed 5; 64 accepts every realistic document (≥ 32 as promised) and bounds the fixed depth stack. |
+//! | Duplicate-name fingerprints | 32 open names | Covers typical headers and claims without a rescan; beyond it exact rescans stay bounded by `max_token_bytes`. |
+//! | Key id length | 128 bytes | Thumbprints (43 chars) and URL-like ids fit; storage is fixed per key. |
+//! | HMAC secret | 32–256 bytes | At least the hash output (RFC 7518 §3.2: HS384 needs 48, HS512 64); longer than 256 is a mistake, not strength. |
+//! | RSA modulus | 2048–8192 bits | RFC 7518 §3.3 minimum; 8192 bounds the fixed integer size and the work per verify. |
+//! | Public exponent | any odd e in 3..2^64 | Exponent size is not a security parameter for verification; small-e forgeries are stopped by full-block comparison. |

@@ -1,1 +1,50 @@
-//! (written below)
+//! # Threat model of the JWT layer
+//!
+//! Each attack class below names the rule that stops it and where the proof lives. "Vectors" are
+//! the cross-language cases in `tests/vectors/jwt/` (run by `core/tests/jwt_vectors.rs` here and by
+//! the Python and Node suites); each vector file groups one concern.
+//!
+//! ## Signature bypass
+//!
+//! | Attack | apiward's rule | Proof |
+//! |---|---|---|
+//! | `alg: none` (any spelling) | `none` is not an [`Algorithm`](crate::jwt::Algorithm): it cannot be parsed or put in an allow-list, so it is always `alg_not_allowed`. | vectors `algorithms.json`; `jwt_rules.rs` |
+//! | Algorithm confusion (RS256 public key used as an HS256 secret) | Keys are typed; an RSA/EC/OKP key never fits an HMAC algorithm, and the allow-list is checked case-sensitively before any key is chosen (`key_alg_mismatch`). | vectors `algorithms.json` (`alg_confusion_*`) |
+//! | Cross-algorithm key reuse (RS key for PS, P-256 key for ES384) | Family and curve binding in `crypto::PublicKey::fits`; a JWK's `alg`, `use` and `key_ops` further restrict it. | vectors `algorithms.json`, `key_selection.json` |
+//! | Embedded keys (`jwk`, `jku`, `x5u`, `x5c`) | Never read, never fetched; keys come only from the caller. | vectors `key_selection.json` |
+//! | `kid` games (unknown kid falling back to another key, duplicate kids) | An unknown kid is `unknown_kid` (no fallback); two keys with one kid, or several candidates without a kid, are `ambiguous_key`. | vectors `key_selection.json` |
+//! | ECDSA malleability / invalid encodings (DER, r or s = 0 or ≥ n, wrong length) | Raw R‖S of exactly twice the field size; scalars range-checked; high-S accepted as RFC 7518 allows. | vectors `signatures.json`; Wycheproof `jwt_wycheproof.rs` |
+//! | RSA PKCS#1 v1.5 forgeries (Bleichenbacher '06, short padding, garbage after the hash) | The expected block is re-encoded and compared whole, never parsed; signature length must equal the modulus length. | Wycheproof; `crypto/rsa.rs` tests |
+//! | RSA-PSS parameter games | Salt length fixed to the hash length, MGF1 with the same hash, trailer and top bits checked. | Wycheproof |
+//! | Ed25519 malleability and small-order keys | `verify_strict` (canonical S, no small-order R or A); small-order public keys are `weak_key` at import. | vectors `signatures.json`, Wycheproof |
+//! | HMAC timing | Tags are compared in constant time (`hmac::Mac::verify_slice`). | code review: `crypto::verify_hmac` |
+//! | Weak keys | HMAC secrets ≥ hash size (32/48/64 bytes), RSA moduli 2048–8192 bits. | vectors `key_strength.json` |
+//!
+//! ## Parser differentials and resource exhaustion
+//!
+//! | Attack | apiward's rule | Proof |
+//! |---|---|---|
+//! | Oversized tokens | `max_token_bytes` (default 8 KiB) is checked before any byte is decoded (`token_too_large`). | vectors `structure.json` |
+//! | Non-canonical base64url (padding, `+`/`/`, whitespace, non-zero trailing bits) | Only the one canonical unpadded encoding is accepted (`malformed`), so one token has one signature input. | vectors `base64.json` |
+//! | Duplicate claims (`{"sub":"a","sub":"admin"}`, also via `\u0073ub`) | Every object is checked for duplicate names after unescaping (`duplicate_member`): peers that keep the first and peers that keep the last cannot disagree about what was signed. | vectors `json.json`; `json/tests.rs` |
+//! | Lax JSON (BOM, comments, trailing commas, NaN, lone surrogates, invalid UTF-8) | Strict RFC 8259 reader shared by the whole core (`malformed`). | vectors `json.json`; `json/tests.rs`; fuzz target `json_parse` (differential vs serde_json) |
+//! | Deep nesting (stack exhaustion) | Nesting is tracked in a fixed bit stack, never by recursion; depth > 64 is `malformed`. | vectors `json.json`; `json/tests.rs` |
+//! | Quadratic duplicate detection | Fingerprints of up to 32 open names in a fixed table; beyond it an exact rescan bounded by the token size limit. | `json/tests.rs` |
+//! | Crashes on hostile input | No `unwrap`, indexing or arithmetic that can panic on input; fuzzed. | `fuzz/` targets `verify_token`, `jwks_parse`, `json_parse` |
+//!
+//! ## Semantic confusion
+//!
+//! | Attack | apiward's rule | Proof |
+//! |---|---|---|
+//! | Unknown critical extensions (`crit`, `b64: false`) | Any `crit` is `unsupported_crit`; `b64` without `crit` is `malformed`. | vectors `header.json` |
+//! | Nested tokens (`cty: JWT`) | Refused (`nested_jwt`): a nested token's inner claims would be verified under the wrong policy. | vectors `header.json` |
+//! | Token type confusion (an ID token used as an access token) | A policy may pin `typ` (e.g. `at+jwt`, RFC 9068). | vectors `header.json` |
+//! | Replay after expiry, tokens from the future | `exp` required by default; `nbf` and `iat` checked; leeway explicit; optional `max_age`. NumericDates read exactly from their decimal text (fractions honoured, no float rounding), numbers outside the double range refused. | vectors `claims.json`; `numeric_date.rs` tests |
+//! | Issuer / audience substitution | Exact, case-sensitive equality; `aud` as string or array; a token with `aud` is refused when the policy names no audience (RFC 7519 §4.1.3). | vectors `claims.json` |
+//! | Type confusion in registered claims (`"exp":"never"`, numeric `sub`) | `invalid_claim`. | vectors `claims.json` |
+//!
+//! ## Out of scope
+//!
+//! JWE (encrypted tokens) and the JWS JSON serializations are refused as `malformed`; key
+//! discovery and fetching (JWKS URLs) is the caller's job — the bindings own I/O, the core never
+//! does it; revocation lists are application state.

@@ -78,8 +78,7 @@ CURVE_ORDER = {
     "P-256": 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
     "P-384": int("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF"
                  "581A0DB248B0A77AECEC196ACCC52973", 16),
-    "P-521": int("01FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"
-                 "FA51868783BF2F966B7FCC0148F709A5D03BB5C9B8899C47AEBB6FB71E91386409", 16),
+    "P-521": int("1" + "F" * 65 + "A51868783BF2F966B7FCC0148F709A5D03BB5C9B8899C47AEBB6FB71E91386409", 16),
 }
 ED25519_L = 2**252 + 27742317777372353535851937790883648493
 # Canonical encodings of the small-order points of edwards25519 (orders 1, 2, 4, 8, 8).
@@ -469,16 +468,17 @@ def json_object(data: bytes) -> dict:
 
 
 def build_keyset(keys) -> list:
-    key_list = keys["keys"] if "keys" in keys else [keys]
+    # Weak keys stay in the set, marked: selecting one gives weak_key; they never serve a token.
+    key_list = [dict(k) for k in (keys["keys"] if "keys" in keys else [keys])]
     for k in key_list:
         kty = k.get("kty")
         if kty == "oct":
             if len(b64d(k["k"])) < 32:
-                raise Reject("weak_key", "HMAC secret < 32 bytes")
+                k["_weak"] = True
         elif kty == "RSA":
             bits = b2i(b64d(k["n"])).bit_length()
             if bits < 2048:
-                raise Reject("weak_key", "RSA < 2048")
+                k["_weak"] = True
             if bits > 8192:
                 raise Reject("invalid_key", "RSA > 8192")
         elif kty == "EC" and k.get("crv") in ("P-256", "P-384", "P-521"):
@@ -489,11 +489,13 @@ def build_keyset(keys) -> list:
                 raise Reject("invalid_key", "point not on curve") from None
         elif kty == "OKP" and k.get("crv") == "Ed25519":
             if b64d(k["x"]) in ED25519_SMALL_ORDER:
-                raise Reject("weak_key", "small-order Ed25519 key")
+                k["_weak"] = True
     return key_list
 
 
 def compatible(k: dict, alg: str) -> bool:
+    if k.get("_weak"):
+        return False
     kty, crv = k.get("kty"), k.get("crv")
     fam = {"oct": ("HS256", "HS384", "HS512"),
            "RSA": ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512")}.get(kty)
@@ -603,6 +605,8 @@ def evaluate(token: str, keys, policy: dict, now: int):
             raise Reject("unknown_kid")
         if len(cands) > 1:
             raise Reject("ambiguous_key")
+        if cands[0].get("_weak"):
+            raise Reject("weak_key", "selected key is weak")
         if not compatible(cands[0], alg):
             raise Reject("key_alg_mismatch")
     else:
@@ -627,7 +631,9 @@ def evaluate(token: str, keys, policy: dict, now: int):
         aud = payload["aud"]
         if not (isinstance(aud, str) or (isinstance(aud, list) and aud and all(isinstance(a, str) for a in aud))):
             raise Reject("invalid_claim", "aud")
-    required = list(policy.get("require", ["exp"]))
+    required = list(policy.get("require", []))
+    if not policy.get("allow_missing_exp"):
+        required.append("exp")
     if policy.get("issuer"):
         required.append("iss")
     if policy.get("audience"):
@@ -695,13 +701,13 @@ def add(file, name, rule, description, token, keys, policy, expect, now=VNOW, mu
         got, claims = "recursion", None
     assert got == expect, f"{name}: model says {got}, case says {expect}"
     if expect == "valid":
-        alg, key_name = SIGNED[token]
+        alg, key_ref = SIGNED[token]
+        jwk_pub = pub(key_ref) if isinstance(key_ref, str) else key_ref
         h, p, s = split(token)
         if alg == "Ed25519":  # PyJWS does not know this name; verify with its EdDSA object
-            assert pyjwt_verify("EdDSA", pub(key_name), f"{h}.{p}".encode(), b64d(s))
+            assert pyjwt_verify("EdDSA", jwk_pub, f"{h}.{p}".encode(), b64d(s))
         else:
-            pk = b64d(KEYS[key_name]["k"]) if KEYS[key_name]["kty"] == "oct" else \
-                jwt.PyJWK(pub(key_name, alg=alg)).key
+            pk = b64d(jwk_pub["k"]) if jwk_pub["kty"] == "oct" else jwt.PyJWK(dict(jwk_pub, alg=alg)).key
             jwt.api_jws.PyJWS().decode_complete(token, key=pk, algorithms=[alg])
         out = {"valid": True, "claims": claims}
     else:
@@ -709,9 +715,10 @@ def add(file, name, rule, description, token, keys, policy, expect, now=VNOW, mu
         if expect not in ("bad_signature", "token_too_large") and not mutated and unchecked_sig is None:
             assert token in SIGNED, f"{name}: signature of an invalid case must be checked"
         if token in SIGNED:
-            alg, key_name = SIGNED[token]
+            alg, key_ref = SIGNED[token]
             h, p, s = split(token)
-            assert pyjwt_verify(alg, pub(key_name), f"{h}.{p}".encode(), b64d(s)), name
+            jwk_pub = pub(key_ref) if isinstance(key_ref, str) else key_ref
+            assert pyjwt_verify(alg, jwk_pub, f"{h}.{p}".encode(), b64d(s)), name
         out = {"valid": False, "code": expect}
     FILES[file]["cases"].append({
         "name": name, "rule": str(rule), "description": description, "token": token,
@@ -847,13 +854,13 @@ def cases_base64():
     add(f, "b64_signature_padding", 2, "Signature segment with '=' padding (a lax decoder would accept it).", f"{h}.{p}.{s}=", k, P, "malformed", mutated=True)
     add(f, "b64_signature_double_padding", 2, "Signature segment with '==' padding.", f"{h}.{p}.{s}==", k, P, "malformed", mutated=True)
     # '+' and '/' (standard alphabet) in each segment
-    hv = find_variant(lambda d: "_" in b64u(jdump(d)), lambda i: std_hdr("HS256", f"hs-{i}"))
+    hv = find_variant(lambda d: "_" in b64u(jdump(d)), lambda i: std_hdr("HS256", f"{'x' * (i % 3)}?>~{i}"))
     add(f, "b64_header_standard_alphabet_slash", 2, "Header uses '/' instead of '_' (standard base64, not base64url).", make(swap_char(b64u(jdump(hv)), "_", "/"), STD_CLAIMS, "hs256", "HS256"), k, P, "malformed")
-    hv2 = find_variant(lambda d: "-" in b64u(jdump(d)), lambda i: std_hdr("HS256", f"key~{i}>?"))
+    hv2 = find_variant(lambda d: "-" in b64u(jdump(d)), lambda i: std_hdr("HS256", f"{'y' * (i % 3)}~>?{i}"))
     add(f, "b64_header_standard_alphabet_plus", 2, "Header uses '+' instead of '-'.", make(swap_char(b64u(jdump(hv2)), "-", "+"), STD_CLAIMS, "hs256", "HS256"), k, P, "malformed")
-    pv = find_variant(lambda c: "-" in b64u(jdump(c)), lambda i: with_claims(note=f">>>{i}~~~"))
+    pv = find_variant(lambda c: "-" in b64u(jdump(c)), lambda i: with_claims(note=f"{'z' * (i % 3)}>>~~{i}"))
     add(f, "b64_payload_standard_alphabet_plus", 2, "Payload uses '+' instead of '-'.", make(hdr, swap_char(b64u(jdump(pv)), "-", "+"), "hs256"), k, P, "malformed")
-    pv2 = find_variant(lambda c: "_" in b64u(jdump(c)), lambda i: with_claims(note=f"???{i}"))
+    pv2 = find_variant(lambda c: "_" in b64u(jdump(c)), lambda i: with_claims(note=f"{'z' * (i % 3)}???{i}"))
     add(f, "b64_payload_standard_alphabet_slash", 2, "Payload uses '/' instead of '_'.", make(hdr, swap_char(b64u(jdump(pv2)), "_", "/"), "hs256"), k, P, "malformed")
     sv = find_variant(lambda tok: "-" in split(tok)[2], lambda i: std_token(claims=with_claims(jti=f"sig-plus-{i}")))
     sh, sp, ss = split(sv)
@@ -1148,3 +1155,304 @@ def cases_key_selection():
     add(f, "embedded_jku_on_valid_token", 5, "A properly signed token that also carries jku: presence alone does not reject.", make({"alg": "RS256", "kid": "rsa-1", "jku": "https://auth.example.com/jwks.json"}, STD_CLAIMS, "rsa"), jwks(pub("rsa", kid="rsa-1")), pol("RS256"), "valid")
     add(f, "embedded_x5u_on_valid_token", 5, "A properly signed token that also carries x5u.", make({"alg": "RS256", "kid": "rsa-1", "x5u": "https://auth.example.com/cert.pem"}, STD_CLAIMS, "rsa"), jwks(pub("rsa", kid="rsa-1")), pol("RS256"), "valid")
     add(f, "embedded_jwk_matching_on_valid_token", 5, "A properly signed token whose header jwk is the legitimate key.", make({"alg": "ES256", "jwk": pub("p256")}, STD_CLAIMS, "p256"), jwks(pub("p256", kid="ec-p256-1")), pol("ES256"), "valid")
+
+
+def cases_key_strength():
+    f = "key_strength.json"
+    start(f, "Rule 7 (keys): minimum strength of HMAC secrets, RSA moduli and Ed25519 keys; unacceptable keys fail at key-set construction.")
+    add(f, "hmac_secret_31_bytes", 7, "A 31-byte HMAC secret is too short for any HS alg (fails at key construction).", make(std_hdr("HS256", "hs-1"), STD_CLAIMS, "hs_31"), jwks(pub("hs_31", kid="hs-1")), pol("HS256"), "weak_key")
+    add(f, "hmac_secret_empty", 7, "An empty HMAC secret.", make(std_hdr("HS256", "hs-1"), STD_CLAIMS, "hs_empty"), jwks(pub("hs_empty", kid="hs-1")), pol("HS256"), "weak_key", unchecked_sig="an empty HMAC key")
+    add(f, "hmac_secret_32_bytes_hs256_ok", 7, "A 32-byte secret is exactly enough for HS256.", std_token("HS256"), std_keys("HS256"), pol("HS256"), "valid")
+    add(f, "hmac_secret_32_bytes_hs384", 7, "A 32-byte secret used for HS384 (needs 48 bytes): rejected at verification.", make(std_hdr("HS384", "hs-1"), STD_CLAIMS, "hs256"), jwks(pub("hs256", kid="hs-1")), pol("HS384"), "weak_key")
+    add(f, "hmac_secret_32_bytes_hs512", 7, "A 32-byte secret used for HS512 (needs 64 bytes).", make(std_hdr("HS512", "hs-1"), STD_CLAIMS, "hs256"), jwks(pub("hs256", kid="hs-1")), pol("HS512"), "weak_key")
+    add(f, "hmac_secret_48_bytes_hs512", 7, "A 48-byte secret used for HS512.", make(std_hdr("HS512", "hs384-1"), STD_CLAIMS, "hs384"), jwks(pub("hs384", kid="hs384-1")), pol("HS512"), "weak_key")
+    add(f, "hmac_secret_48_bytes_hs384_ok", 7, "A 48-byte secret is exactly enough for HS384.", std_token("HS384"), std_keys("HS384"), pol("HS384"), "valid")
+    add(f, "hmac_secret_64_bytes_hs256_ok", 7, "A longer-than-needed secret is fine.", make(std_hdr("HS256", "hs512-1"), STD_CLAIMS, "hs512"), jwks(pub("hs512", kid="hs512-1")), pol("HS256"), "valid")
+    add(f, "rsa_1024_bits", 7, "A 1024-bit RSA key (fails at key construction).", make(std_hdr("RS256", "rsa-weak"), STD_CLAIMS, "rsa_1024"), jwks(pub("rsa_1024", kid="rsa-weak")), pol("RS256"), "weak_key")
+    add(f, "rsa_2047_bits", 7, "A 2047-bit RSA modulus is below the 2048-bit minimum.", make(std_hdr("PS256", "rsa-2047"), STD_CLAIMS, "rsa_2047"), jwks(pub("rsa_2047", kid="rsa-2047")), pol("PS256"), "weak_key")
+    add(f, "rsa_8256_bits", 7, "An 8256-bit RSA modulus exceeds the 8192-bit maximum (CPU exhaustion guard).", make(std_hdr("RS256", "rsa-big"), STD_CLAIMS, "rsa_8256"), jwks(pub("rsa_8256", kid="rsa-big")), pol("RS256"), "invalid_key")
+    add(f, "weak_key_among_good_keys", 7, "A correctly signed RS256 token; the set also holds a 31-byte HMAC secret, which stays unusable but does not block the good key.", std_token("RS256"), jwks(pub("rsa", kid="rsa-1"), pub("hs_31", kid="hs-weak")), pol("RS256"), "valid")
+    add(f, "rsa_1024_among_good_keys", 7, "A correctly signed ES256 token; the set also holds a legacy 1024-bit RSA key (as real JWKS documents do).", std_token("ES256"), jwks(pub("p256", kid="ec-p256-1"), pub("rsa_1024", kid="rsa-weak")), pol("ES256"), "valid")
+    add(f, "weak_key_selected_by_kid", 7, "The token's kid selects the 1024-bit RSA key of a mixed set: weak_key.", make(std_hdr("RS256", "rsa-weak"), STD_CLAIMS, "rsa_1024"), jwks(pub("p256", kid="ec-p256-1"), pub("rsa_1024", kid="rsa-weak")), pol(["RS256", "ES256"]), "weak_key")
+    add(f, "weak_key_never_chosen_without_kid", 7, "No kid: a weak HMAC secret is not a candidate, so the one good HMAC key is chosen.", make(std_hdr("HS256"), STD_CLAIMS, "hs256"), jwks(pub("hs256", kid="hs-1"), pub("hs_31", kid="hs-weak")), pol("HS256"), "valid")
+    # Ed25519 small-order public keys: with A = identity, R = identity and S = 0 satisfy [S]B = R + [k]A
+    ident = bytes.fromhex("01" + "00" * 31)
+    forged = ident + bytes(32)
+    add(f, "ed25519_small_order_key_identity", 7, "Ed25519 public key is the identity point; the signature R=identity, S=0 passes a cofactorless check for ANY message.", make(std_hdr("EdDSA", "ed-weak"), STD_CLAIMS, sig=forged), jwks({"kty": "OKP", "crv": "Ed25519", "x": b64u(ident), "kid": "ed-weak"}), pol("EdDSA"), "weak_key", unchecked_sig="forged against a small-order key")
+    order2 = bytes.fromhex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")
+    add(f, "ed25519_small_order_key_order2", 7, "Ed25519 public key of order 2.", make(std_hdr("EdDSA", "ed-weak"), STD_CLAIMS, sig=forged), jwks({"kty": "OKP", "crv": "Ed25519", "x": b64u(order2), "kid": "ed-weak"}), pol("EdDSA"), "weak_key", unchecked_sig="forged against a small-order key")
+    good = pub("p256", kid="ec-p256-1")
+    y = b2i(b64d(good["y"]))
+    off = dict(good, y=b64u(i2b((y + 1) % (2**256), 32)))
+    add(f, "ec_point_not_on_curve", 7, "A P-256 JWK whose point is not on the curve (invalid-curve attack): refused at key construction.", std_token("ES256"), jwks(off), pol("ES256"), "invalid_key")
+
+
+def cases_signatures():
+    f = "signatures.json"
+    start(f, "Rule 7 (signatures): exact signature lengths and encodings, ECDSA range checks, strict Ed25519, PSS salt length.")
+
+    def tamper(token: str) -> str:
+        h, _, s = split(token)
+        return f"{h}.{b64u(jdump(with_claims(sub='admin')))}.{s}"
+
+    for alg in ["HS256", "HS512", "RS256", "PS384", "ES256", "ES512", "EdDSA"]:
+        add(f, f"tampered_payload_{alg.lower()}", 7, f"{alg}: the payload was changed after signing.", tamper(std_token(alg)), std_keys(alg), pol(alg), "bad_signature")
+    add(f, "wrong_hmac_secret", 7, "HS256 MAC made with a different 32-byte secret.", make(std_hdr("HS256", "hs-1"), STD_CLAIMS, "hs256_b"), std_keys("HS256"), pol("HS256"), "bad_signature")
+    add(f, "wrong_ec_key", 7, "ES256 signature by a different P-256 key.", make(std_hdr("ES256", "ec-p256-1"), STD_CLAIMS, "p256_b"), std_keys("ES256"), pol("ES256"), "bad_signature")
+    add(f, "wrong_ed25519_key", 7, "EdDSA signature by a different Ed25519 key.", make(std_hdr("EdDSA", "ed-1"), STD_CLAIMS, "ed25519_b"), std_keys("EdDSA"), pol("EdDSA"), "bad_signature")
+    hs = std_token("HS256")
+    h, p, s = split(hs)
+    add(f, "hmac_truncated_16_bytes", 7, "HS256 MAC truncated to 16 bytes.", f"{h}.{p}.{b64u(b64d(s)[:16])}", std_keys(), pol("HS256"), "bad_signature")
+    add(f, "hmac_zero_bytes_mac", 7, "32 zero bytes as the MAC.", f"{h}.{p}.{b64u(bytes(32))}", std_keys(), pol("HS256"), "bad_signature")
+    add(f, "hmac_hs512_mac_in_hs256_token", 7, "Header says HS256, MAC is HMAC-SHA512 with the right secret.", make(std_hdr("HS256", "hs-1"), STD_CLAIMS, "hs256", "HS512"), std_keys(), pol("HS256"), "bad_signature")
+    add(f, "signature_over_different_header_encoding", 7, "The MAC covers a different serialisation of the same header (members reordered).", f"{h}.{p}.{split(make({'typ': 'JWT', 'alg': 'HS256', 'kid': 'hs-1'}, STD_CLAIMS, 'hs256'))[2]}", std_keys(), pol("HS256"), "bad_signature")
+    # ECDSA encodings and ranges
+    for alg, key, crv, width in [("ES256", "p256", "P-256", 32), ("ES384", "p384", "P-384", 48), ("ES512", "p521", "P-521", 66)]:
+        hdr = std_hdr(alg, KID[key])
+        hs_, ps_ = b64u(jdump(hdr)), b64u(jdump(STD_CLAIMS))
+        msg = f"{hs_}.{ps_}".encode()
+        raw = sign(alg, key, msg)
+        r, sv = b2i(raw[:width]), b2i(raw[width:])
+        n = CURVE_ORDER[crv]
+        der = encode_dss_signature(r, sv)
+        lc = alg.lower()
+        add(f, f"{lc}_der_signature", 7, f"{alg} signature in ASN.1 DER instead of fixed-width R||S.", f"{hs_}.{ps_}.{b64u(der)}", std_keys(alg), pol(alg), "bad_signature")
+        high = register(f"{hs_}.{ps_}.{b64u(i2b(r, width) + i2b(max(sv, n - sv), width))}", alg, key)
+        low = register(f"{hs_}.{ps_}.{b64u(i2b(r, width) + i2b(min(sv, n - sv), width))}", alg, key)
+        add(f, f"{lc}_high_s_valid", 7, f"{alg} signature with s > n/2 (the high-S twin n - s of a low-S signature) is valid: there is no low-S rule.", high, std_keys(alg), pol(alg), "valid")
+        add(f, f"{lc}_low_s_valid", 7, f"The same {alg} signature normalised to s <= n/2.", low, std_keys(alg), pol(alg), "valid")
+        add(f, f"{lc}_r_zero", 7, f"{alg} with r = 0.", f"{hs_}.{ps_}.{b64u(bytes(width) + i2b(sv, width))}", std_keys(alg), pol(alg), "bad_signature")
+        add(f, f"{lc}_s_zero", 7, f"{alg} with s = 0.", f"{hs_}.{ps_}.{b64u(i2b(r, width) + bytes(width))}", std_keys(alg), pol(alg), "bad_signature")
+        add(f, f"{lc}_r_and_s_zero", 7, f"{alg} with r = s = 0 (CVE-2022-21449 'psychic signature').", f"{hs_}.{ps_}.{b64u(bytes(2 * width))}", std_keys(alg), pol(alg), "bad_signature")
+        add(f, f"{lc}_s_equals_n", 7, f"{alg} with s = n (the group order).", f"{hs_}.{ps_}.{b64u(i2b(r, width) + i2b(n, width))}", std_keys(alg), pol(alg), "bad_signature")
+        add(f, f"{lc}_r_equals_n", 7, f"{alg} with r = n.", f"{hs_}.{ps_}.{b64u(i2b(n, width) + i2b(sv, width))}", std_keys(alg), pol(alg), "bad_signature")
+        if r + n < 2 ** (8 * width):
+            add(f, f"{lc}_r_plus_n", 7, f"{alg} with r + n in place of r (same residue, out of range).", f"{hs_}.{ps_}.{b64u(i2b(r + n, width) + i2b(sv, width))}", std_keys(alg), pol(alg), "bad_signature")
+        add(f, f"{lc}_truncated_one_byte", 7, f"{alg} signature one byte short.", f"{hs_}.{ps_}.{b64u(raw[:-1])}", std_keys(alg), pol(alg), "bad_signature")
+        add(f, f"{lc}_extra_zero_byte", 7, f"{alg} signature with a 0x00 byte prepended.", f"{hs_}.{ps_}.{b64u(bytes(1) + raw)}", std_keys(alg), pol(alg), "bad_signature")
+    # RSA: leading zero byte in the signature
+    def rs_tok(i):
+        return std_token("RS256", claims=with_claims(jti=f"lz-{i}"))
+    lz = find_variant(lambda t: b64d(split(t)[2])[0] == 0, rs_tok)
+    lh, lp, ls = split(lz)
+    lraw = b64d(ls)
+    add(f, "rs256_signature_leading_zero_valid", 7, "A PKCS#1 v1.5 signature whose first byte is 0x00, presented at full modulus length, is valid.", lz, std_keys("RS256"), pol("RS256"), "valid")
+    add(f, "rs256_signature_leading_zero_stripped", 7, "The same signature with the leading 0x00 stripped (255 bytes) is rejected.", f"{lh}.{lp}.{b64u(lraw[1:])}", std_keys("RS256"), pol("RS256"), "bad_signature")
+    rh, rp, rsig = split(std_token("RS256"))
+    add(f, "rs256_signature_extra_leading_zero", 7, "A valid RS256 signature with an extra 0x00 prepended (257 bytes).", f"{rh}.{rp}.{b64u(bytes(1) + b64d(rsig))}", std_keys("RS256"), pol("RS256"), "bad_signature")
+    add(f, "rs256_signature_truncated", 7, "RS256 signature missing its last byte.", f"{rh}.{rp}.{b64u(b64d(rsig)[:-1])}", std_keys("RS256"), pol("RS256"), "bad_signature")
+    add(f, "rs256_signature_is_modulus", 7, "The signature value equals the modulus n.", f"{rh}.{rp}.{pub('rsa')['n']}", std_keys("RS256"), pol("RS256"), "bad_signature")
+    rkey = private_key("rsa")
+    for alg, salt, why in [("PS256", 0, "salt length 0"), ("PS256", padding.PSS.MAX_LENGTH, "maximum salt length"),
+                           ("PS384", 32, "salt length 32 (SHA-256 size) under SHA-384"), ("PS512", 32, "salt length 32 under SHA-512")]:
+        hdr = std_hdr(alg, "rsa-1")
+        hs_, ps_ = b64u(jdump(hdr)), b64u(jdump(STD_CLAIMS))
+        hh = HASHES[alg[2:]]()
+        sig = rkey.sign(f"{hs_}.{ps_}".encode(), padding.PSS(padding.MGF1(hh), salt), hh)
+        slug = "max" if salt == padding.PSS.MAX_LENGTH else str(salt)
+        add(f, f"{alg.lower()}_salt_length_{slug}", 7, f"{alg} signature with {why}; the salt must equal the hash length.", f"{hs_}.{ps_}.{b64u(sig)}", std_keys("PS256"), pol(alg), "bad_signature")
+    add(f, "pkcs1_signature_in_ps256_token", 7, "Header PS256, signature is PKCS#1 v1.5 over the same input.", make(std_hdr("PS256", "rsa-1"), STD_CLAIMS, "rsa", "RS256"), std_keys("PS256"), pol("PS256"), "bad_signature")
+    add(f, "pss_signature_in_rs256_token", 7, "Header RS256, signature is PSS over the same input.", make(std_hdr("RS256", "rsa-1"), STD_CLAIMS, "rsa", "PS256"), std_keys("RS256"), pol("RS256"), "bad_signature")
+    add(f, "rs512_signature_in_rs256_token", 7, "Header RS256, signature made with SHA-512.", make(std_hdr("RS256", "rsa-1"), STD_CLAIMS, "rsa", "RS512"), std_keys("RS256"), pol("RS256"), "bad_signature")
+    # Ed25519
+    et = std_token("EdDSA")
+    eh, ep, es = split(et)
+    eraw = b64d(es)
+    S = int.from_bytes(eraw[32:], "little")
+    add(f, "ed25519_non_canonical_s", 7, "Ed25519 signature with S replaced by S + L (same value mod L, non-canonical): strict verification rejects it.", f"{eh}.{ep}.{b64u(eraw[:32] + (S + ED25519_L).to_bytes(32, 'little'))}", std_keys("EdDSA"), pol("EdDSA"), "bad_signature")
+    add(f, "ed25519_truncated", 7, "Ed25519 signature of 63 bytes.", f"{eh}.{ep}.{b64u(eraw[:-1])}", std_keys("EdDSA"), pol("EdDSA"), "bad_signature")
+    add(f, "ed25519_flipped_bit", 7, "Ed25519 signature with one bit of R flipped.", f"{eh}.{ep}.{b64u(bytes([eraw[0] ^ 1]) + eraw[1:])}", std_keys("EdDSA"), pol("EdDSA"), "bad_signature")
+    add(f, "ed25519_all_zero_signature", 7, "64 zero bytes as an Ed25519 signature.", f"{eh}.{ep}.{b64u(bytes(64))}", std_keys("EdDSA"), pol("EdDSA"), "bad_signature")
+
+
+def cases_claims():
+    f = "claims.json"
+    start(f, "Rule 8: registered claim types, required claims, time checks with leeway, issuer and audience.")
+    k, P = std_keys(), pol("HS256")
+
+    def tok(claims):
+        return std_token(claims=claims)
+
+    def raw(extra_without, text):
+        return make(std_hdr("HS256", "hs-1"), jdump(with_claims(**{extra_without: None}))[:-1] + b"," + text.encode() + b"}", "hs256")
+
+    add(f, "claims_standard_valid", 8, "The standard claims at now = iat + 60.", tok(STD_CLAIMS), k, P, "valid")
+    # exp
+    add(f, "exp_missing", 8, "exp absent; require defaults to [\"exp\"].", tok(with_claims(exp=None)), k, P, "missing_claim")
+    add(f, "exp_string", 8, "exp as a numeric string.", tok(with_claims(exp="1800000900")), k, P, "invalid_claim")
+    add(f, "exp_boolean", 8, "exp true.", tok(with_claims(exp=True)), k, P, "invalid_claim")
+    add(f, "exp_null", 8, "exp null (present, wrong type).", raw("exp", '"exp":null'), k, P, "invalid_claim")
+    add(f, "exp_array", 8, "exp as an array.", tok(with_claims(exp=[1800000900])), k, P, "invalid_claim")
+    add(f, "exp_object", 8, "exp as an object.", tok(with_claims(exp={"t": 1800000900})), k, P, "invalid_claim")
+    add(f, "exp_fraction_just_valid", 8, "exp 1800000030.5 with leeway 30: now 1800000060 < exp + leeway = 1800000060.5, so still valid (fractions are honoured exactly).", raw("exp", '"exp":1800000030.5'), k, P, "valid")
+    add(f, "exp_fraction_just_expired", 8, "exp 1800000029.5: exp + leeway = 1800000059.5 <= now 1800000060.", raw("exp", '"exp":1800000029.5'), k, P, "expired")
+    add(f, "exp_equals_now_minus_leeway", 8, "now == exp + leeway is expired (valid iff now < exp + leeway).", tok(with_claims(exp=VNOW - 30, iat=1799999000, nbf=1799999000)), k, P, "expired")
+    add(f, "exp_one_second_inside_leeway", 8, "now == exp + leeway - 1 is still valid.", tok(with_claims(exp=VNOW - 29, iat=1799999000, nbf=1799999000)), k, P, "valid")
+    add(f, "exp_equals_now_no_leeway", 8, "Leeway defaults to 0: exp == now is expired.", tok(STD_CLAIMS), k, pol("HS256", leeway=None), "expired", now=1800000900)
+    add(f, "exp_now_minus_one_no_leeway", 8, "Leeway 0: now == exp - 1 is valid.", tok(STD_CLAIMS), k, pol("HS256", leeway=None), "valid", now=1800000899)
+    add(f, "exp_expired_long_ago", 8, "Expired an hour before now.", tok(with_claims(exp=1799996400, iat=1799990000, nbf=1799990000)), k, P, "expired")
+    add(f, "exp_negative", 8, "exp -1.", tok(with_claims(exp=-1)), k, P, "expired")
+    add(f, "exp_zero", 8, "exp 0.", tok(with_claims(exp=0)), k, P, "expired")
+    add(f, "exp_1e400_out_of_range", 8, "exp 1e400 is outside the IEEE double range.", raw("exp", '"exp":1e400'), k, P, "invalid_claim")
+    add(f, "exp_negative_1e400_out_of_range", 8, "exp -1e400 is outside the IEEE double range.", raw("exp", '"exp":-1e400'), k, P, "invalid_claim")
+    add(f, "exp_1e300_far_future", 8, "exp 1e300 is merely far in the future.", raw("exp", '"exp":1e300'), k, P, "valid")
+    add(f, "exp_20_digit_integer_far_future", 8, "exp 99999999999999999999 (beyond 64-bit integers, within double range) is far future.", raw("exp", '"exp":99999999999999999999'), k, P, "valid")
+    add(f, "exp_negative_zero", 8, "exp -0 is zero, long expired.", raw("exp", '"exp":-0'), k, P, "expired")
+    # nbf
+    add(f, "nbf_in_future_beyond_leeway", 8, "nbf = now + leeway + 1.", tok(with_claims(nbf=VNOW + 31)), k, P, "not_yet_valid")
+    add(f, "nbf_equals_now_plus_leeway", 8, "nbf == now + leeway is valid (nbf <= now + leeway).", tok(with_claims(nbf=VNOW + 30)), k, P, "valid")
+    add(f, "nbf_within_leeway", 8, "nbf 10 s in the future, within leeway.", tok(with_claims(nbf=VNOW + 10)), k, P, "valid")
+    add(f, "nbf_fraction_just_too_late", 8, "nbf = now + leeway + 0.5.", raw("nbf", f'"nbf":{VNOW + 30}.5'), k, P, "not_yet_valid")
+    add(f, "nbf_far_future", 8, "nbf a day ahead.", tok(with_claims(nbf=VNOW + 86400, exp=VNOW + 90000)), k, P, "not_yet_valid")
+    add(f, "nbf_string", 8, "nbf as a string.", tok(with_claims(nbf="1800000000")), k, P, "invalid_claim")
+    add(f, "nbf_absent_ok", 8, "nbf is optional.", tok(with_claims(nbf=None)), k, P, "valid")
+    # iat
+    add(f, "iat_in_future", 8, "iat = now + leeway + 1.", tok(with_claims(iat=VNOW + 31, nbf=None)), k, P, "issued_in_future")
+    add(f, "iat_equals_now_plus_leeway", 8, "iat == now + leeway is valid.", tok(with_claims(iat=VNOW + 30, nbf=None)), k, P, "valid")
+    add(f, "iat_string", 8, "iat as a string.", tok(with_claims(iat="now")), k, P, "invalid_claim")
+    add(f, "iat_absent_ok", 8, "iat is optional without max_age.", tok(with_claims(iat=None)), k, P, "valid")
+    # max_age
+    add(f, "max_age_too_old", 8, "iat 4000 s before now with max_age 3600 (+30 leeway).", tok(with_claims(iat=VNOW - 4000, nbf=VNOW - 4000)), k, pol("HS256", max_age=3600), "token_too_old")
+    add(f, "max_age_fresh", 8, "iat 100 s before now with max_age 3600.", tok(with_claims(iat=VNOW - 100, nbf=VNOW - 100)), k, pol("HS256", max_age=3600), "valid")
+    add(f, "max_age_far_past", 8, "iat a day before now with max_age 300.", tok(with_claims(iat=VNOW - 86400, nbf=VNOW - 86400)), k, pol("HS256", max_age=300), "token_too_old")
+    # iss
+    add(f, "iss_case_mismatch", 8, "iss differs only by case (no normalisation).", tok(with_claims(iss="https://Auth.example.com/")), k, P, "issuer_mismatch")
+    add(f, "iss_missing_trailing_slash", 8, "iss without the trailing slash.", tok(with_claims(iss="https://auth.example.com")), k, P, "issuer_mismatch")
+    add(f, "iss_extra_path", 8, "iss with an extra path segment.", tok(with_claims(iss="https://auth.example.com/evil")), k, P, "issuer_mismatch")
+    add(f, "iss_prefix_attack", 8, "iss that merely starts with an accepted issuer's host.", tok(with_claims(iss="https://auth.example.com.evil.example/")), k, P, "issuer_mismatch")
+    add(f, "iss_numeric", 8, "iss as a number.", tok(with_claims(iss=42)), k, P, "invalid_claim")
+    add(f, "iss_array", 8, "iss as an array holding the accepted issuer.", tok(with_claims(iss=[ISS])), k, P, "invalid_claim")
+    add(f, "iss_missing", 8, "iss absent while the policy names an issuer.", tok(with_claims(iss=None)), k, P, "missing_claim")
+    add(f, "iss_second_of_two_accepted", 8, "The policy accepts two issuers; iss matches the second.", tok(with_claims(iss="https://login.example.org")), k, pol("HS256", issuer=[ISS, "https://login.example.org"]), "valid")
+    add(f, "iss_not_checked_without_policy", 8, "Without a policy issuer any string iss is accepted.", tok(with_claims(iss="https://anyone.example/")), k, pol("HS256", issuer=None), "valid")
+    # aud
+    add(f, "aud_array_with_match", 8, "aud array containing the accepted audience.", tok(with_claims(aud=["api://billing", AUD])), k, P, "valid")
+    add(f, "aud_array_without_match", 8, "aud array without the accepted audience.", tok(with_claims(aud=["api://billing", "api://shipping"])), k, P, "audience_mismatch")
+    add(f, "aud_string_mismatch", 8, "aud string naming another API.", tok(with_claims(aud="api://billing")), k, P, "audience_mismatch")
+    add(f, "aud_case_mismatch", 8, "aud differs only by case.", tok(with_claims(aud="API://orders")), k, P, "audience_mismatch")
+    add(f, "aud_empty_array", 8, "aud [] is not a valid audience value.", tok(with_claims(aud=[])), k, P, "invalid_claim")
+    add(f, "aud_array_with_number", 8, "aud array holding a number next to the accepted audience.", tok(with_claims(aud=[AUD, 7])), k, P, "invalid_claim")
+    add(f, "aud_number", 8, "aud as a number.", tok(with_claims(aud=7)), k, P, "invalid_claim")
+    add(f, "aud_object", 8, "aud as an object.", tok(with_claims(aud={"aud": AUD})), k, P, "invalid_claim")
+    add(f, "aud_missing", 8, "aud absent while the policy names an audience.", tok(with_claims(aud=None)), k, P, "missing_claim")
+    add(f, "aud_present_policy_without_audience", 8, "The token names an audience but the verifier names none: reject (RFC 7519 4.1.3).", tok(STD_CLAIMS), k, pol("HS256", audience=None), "audience_mismatch")
+    add(f, "aud_absent_policy_without_audience", 8, "No aud and no policy audience is fine.", tok(with_claims(aud=None)), k, pol("HS256", audience=None), "valid")
+    add(f, "aud_policy_second_of_two", 8, "The policy accepts two audiences; aud matches the second.", tok(with_claims(aud="api://billing")), k, pol("HS256", audience=[AUD, "api://billing"]), "valid")
+    # sub / jti
+    add(f, "sub_numeric", 8, "sub as a number.", tok(with_claims(sub=1234)), k, P, "invalid_claim")
+    add(f, "sub_null", 8, "sub null.", raw("sub", '"sub":null'), k, P, "invalid_claim")
+    add(f, "jti_numeric", 8, "jti as a number.", tok(with_claims(jti=7)), k, P, "invalid_claim")
+    add(f, "sub_escaped_nul_ok", 8, "A string claim containing an escaped NUL is fine.", raw("sub", '"sub":"user-1234\\u0000admin"'), k, P, "valid")
+    add(f, "private_claims_any_type_ok", 8, "Unregistered claims may have any JSON type.", tok(with_claims(roles=["a", "b"], admin=False, n=None, ctx={"x": 1.5})), k, P, "valid")
+    # require
+    add(f, "require_nbf_jti_missing_jti", 8, "require [\"nbf\",\"jti\"] and jti is absent.", tok(with_claims(jti=None)), k, pol("HS256", require=["nbf", "jti"]), "missing_claim")
+    add(f, "require_nbf_jti_missing_nbf", 8, "require [\"nbf\",\"jti\"] and nbf is absent.", tok(with_claims(nbf=None)), k, pol("HS256", require=["nbf", "jti"]), "missing_claim")
+    add(f, "require_nbf_jti_present", 8, "require [\"nbf\",\"jti\"] with both present (exp stays required and is checked).", tok(STD_CLAIMS), k, pol("HS256", require=["nbf", "jti"]), "valid")
+    add(f, "require_adds_to_default", 8, "require [\"iat\"] adds to the default: exp stays required, so a token without exp is refused.", tok(with_claims(exp=None)), k, pol("HS256", require=["iat"]), "missing_claim")
+    add(f, "allow_missing_exp_by_name", 8, "Only the named loosening allow_missing_exp accepts a token without exp.", tok(with_claims(exp=None)), k, pol("HS256", require=["iat"], allow_missing_exp=True), "valid")
+    add(f, "require_sub_missing", 8, "require [\"exp\",\"sub\"] and sub is absent.", tok(with_claims(sub=None)), k, pol("HS256", require=["exp", "sub"]), "missing_claim")
+    add(f, "require_iat_missing", 8, "require [\"exp\",\"iat\"] and iat is absent.", tok(with_claims(iat=None)), k, pol("HS256", require=["exp", "iat"]), "missing_claim")
+    add(f, "wrong_type_before_missing", 8, "iss has the wrong type and exp is missing: type errors are reported first.", tok(with_claims(iss=1, exp=None)), k, P, "invalid_claim")
+    add(f, "missing_before_expired", 8, "aud missing and nbf in the future: missing_claim is reported before the time checks.", tok(with_claims(aud=None, nbf=VNOW + 1000)), k, P, "missing_claim")
+
+
+RFC_A1 = ("eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9."
+          "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ."
+          "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
+RFC_A1_KEY = {"kty": "oct", "k": "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}
+RFC_PAYLOAD = "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ"
+RFC_A2 = ("eyJhbGciOiJSUzI1NiJ9." + RFC_PAYLOAD + "."
+          "cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7AAuHIm4Bh-0Qc_lF5YKt_O8W2Fp5jujGbds9uJdbF9CUAr7t1dnZcAcQjbKBYNX4BAynRFdiuB--f_nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L07Qe7K0GarZRmB_eSN9383LcOLn6_dO--xi12jzDwusC-eOkHWEsqtFZESc6BfI7noOPqvhJ1phCnvWh6IeYI2w9QOYEUipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrBp0igcN_IoypGlUPQGe77Rw")
+RFC_A2_KEY = {"kty": "RSA",
+              "n": "ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQ",
+              "e": "AQAB"}
+RFC_A3 = ("eyJhbGciOiJFUzI1NiJ9." + RFC_PAYLOAD + "."
+          "DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q")
+RFC_A3_KEY = {"kty": "EC", "crv": "P-256", "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+              "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}
+RFC_A4 = ("eyJhbGciOiJFUzUxMiJ9.UGF5bG9hZA."
+          "AdwMgeerwtHoh-l192l60hp9wAHZFVJbLfD_UxMi70cwnZOYaRI1bKPWROc-mZZqwqT2SI-KGDKB34XO0aw_7XdtAG8GaSwFKdCAPZgoXD2YBJZCPEX3xKpRwcdOO8KpEHwJjyqOgzDO7iKvU8vcnwNrmxYbSW9ERBXukOXolLzeO_Jn")
+RFC_A4_KEY = {"kty": "EC", "crv": "P-521",
+              "x": "AekpBQ8ST8a8VcfVOTNl353vSrDCLLJXmPk06wTjxrrjcBpXp5EOnYG_NjFZ6OvLFV1jSfS9tsz4qUxcWceqwQGk",
+              "y": "ADSmRA43Z1DSNx_RvcLI87cdL07l6jQyyBXMoxVg_l2Th-x3S1WDhjDly79ajL4Kkd0AZMaZmh9ubmf63e3kyMj2"}
+RFC8037_A4 = ("eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc."
+              "hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg")
+RFC8037_KEY = {"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}
+RFC7519_UNSECURED = "eyJhbGciOiJub25lIn0." + RFC_PAYLOAD + "."
+
+
+def cases_rfc():
+    f = "rfc_examples.json"
+    start(f, "Published examples: RFC 7515 Appendix A.1-A.4, RFC 7519 section 6.1, RFC 8037 A.4, with the exact tokens and keys from the RFCs.")
+    rfc_keys = {"A1": RFC_A1_KEY, "A2": RFC_A2_KEY, "A3": RFC_A3_KEY, "A4": RFC_A4_KEY, "8037": RFC8037_KEY}
+    for tag, token, alg in [("A1", RFC_A1, "HS256"), ("A2", RFC_A2, "RS256"), ("A3", RFC_A3, "ES256"),
+                            ("A4", RFC_A4, "ES512"), ("8037", RFC8037_A4, "EdDSA")]:
+        h, p, s = split(token)
+        assert pyjwt_verify(alg, rfc_keys[tag], f"{h}.{p}".encode(), b64d(s)), tag
+        assert verify_sig(alg, rfc_keys[tag], f"{h}.{p}".encode(), b64d(s)), tag
+        SIGNED[token] = (alg, rfc_keys[tag])
+    RP = {"algorithms": ["HS256"], "require": ["exp"]}
+    before = 1300819000
+
+    def chk(name, rule, desc, token, keys, policy, expect, now):
+        # the RFC keys are not in keys.json; PyJWT verified them above
+        add(f, name, rule, desc, token, keys, policy, expect, now=now, unchecked_sig=None)
+
+    add(f, "rfc7515_a1_hs256", 7, "RFC 7515 A.1: HS256 with the RFC's 64-byte key; CRLF whitespace inside header and payload JSON is legal.", RFC_A1, RFC_A1_KEY, RP, "valid", now=before)
+    add(f, "rfc7515_a1_hs256_expired", 8, "RFC 7515 A.1 at now = exp (1300819380), leeway 0.", RFC_A1, RFC_A1_KEY, RP, "expired", now=1300819380)
+    add(f, "rfc7515_a1_hs256_issuer_joe", 8, "RFC 7515 A.1 with policy issuer [\"joe\"].", RFC_A1, jwks(RFC_A1_KEY), dict(RP, issuer=["joe"]), "valid", now=before)
+    add(f, "rfc7515_a1_hs256_typ_pinned_jwt", 6, "RFC 7515 A.1 carries typ JWT, matching a pinned typ JWT.", RFC_A1, RFC_A1_KEY, dict(RP, typ="JWT"), "valid", now=before)
+    add(f, "rfc7515_a2_rs256", 7, "RFC 7515 A.2: RS256 with the RFC's 2048-bit RSA key.", RFC_A2, jwks(RFC_A2_KEY), {"algorithms": ["RS256"], "require": ["exp"]}, "valid", now=before)
+    add(f, "rfc7515_a2_rs256_not_allowed", 4, "RFC 7515 A.2 when only PS256 is allowed.", RFC_A2, jwks(RFC_A2_KEY), {"algorithms": ["PS256"], "require": ["exp"]}, "alg_not_allowed", now=before)
+    add(f, "rfc7515_a3_es256", 7, "RFC 7515 A.3: ES256 with the RFC's P-256 key.", RFC_A3, jwks(RFC_A3_KEY), {"algorithms": ["ES256"], "require": ["exp"]}, "valid", now=before)
+    h, p, s = split(RFC_A3)
+    add(f, "rfc7515_a3_es256_tampered", 7, "RFC 7515 A.3 with the payload of A.1 swapped for a claims set naming a different issuer.", h + "." + b64u(b'{"iss":"eve","exp":1300819380}') + "." + s, jwks(RFC_A3_KEY), {"algorithms": ["ES256"], "require": ["exp"]}, "bad_signature", now=before)
+    add(f, "rfc7515_a4_es512_payload_not_json", 3, "RFC 7515 A.4: a genuine ES512 signature over the payload \"Payload\", which is not a JSON object, so not a JWT.", RFC_A4, jwks(RFC_A4_KEY), {"algorithms": ["ES512"], "require": ["exp"]}, "malformed", now=before)
+    add(f, "rfc8037_a4_eddsa_payload_not_json", 3, "RFC 8037 A.4: a genuine Ed25519 signature over a non-JSON payload.", RFC8037_A4, jwks(RFC8037_KEY), {"algorithms": ["EdDSA"], "require": ["exp"]}, "malformed", now=before)
+    add(f, "rfc7519_6_1_unsecured_jwt", 4, "RFC 7519 section 6.1: the unsecured JWT (alg none, empty signature).", RFC7519_UNSECURED, RFC_A1_KEY, RP, "alg_not_allowed", now=before, unchecked_sig="unsecured JWT")
+
+
+def cases_precedence():
+    f = "precedence.json"
+    start(f, "Check order: each case violates two rules on purpose and expects the code of the earlier check.")
+    k, P = std_keys(), pol("HS256")
+    big_expired = make(std_hdr("HS256", "hs-1"), with_claims(exp=1, pad="x" * 200), "hs256")
+    add(f, "prec_size_before_everything", "1", "A correctly signed but expired token over max_token_bytes: token_too_large.", big_expired, k, pol("HS256", max_token_bytes=200), "token_too_large")
+    add(f, "prec_size_before_weak_key", "1,7", "A weak key in the set with an oversized token: the size limit is decided first.", "!" * 9000, jwks(pub("hs_31", kid="hs-1")), P, "token_too_large", mutated=True)
+    add(f, "prec_duplicate_before_alg", "3,4", "Duplicate header member and alg none: duplicate_member (parsing precedes header rules).", make(b'{"alg":"none","alg":"none"}', STD_CLAIMS, sig=""), k, P, "duplicate_member", unchecked_sig="unsecured")
+    add(f, "prec_crit_before_alg", "6,4", "crit present and alg none: unsupported_crit is checked before the allow-list.", make({"alg": "none", "crit": ["exp"], "exp": 1}, STD_CLAIMS, sig=""), k, P, "unsupported_crit", unchecked_sig="unsecured")
+    add(f, "prec_cty_before_alg", "6,4", "cty JWT and alg not allowed: nested_jwt first.", make({"alg": "RS256", "cty": "JWT", "kid": "rsa-1"}, STD_CLAIMS, "rsa"), jwks(pub("rsa", kid="rsa-1"), pub("hs256", kid="hs-1")), P, "nested_jwt")
+    add(f, "prec_alg_before_typ", "4,6", "alg not allowed and typ mismatched: alg_not_allowed first.", make({"alg": "RS256", "typ": "JWT", "kid": "rsa-1"}, STD_CLAIMS, "rsa"), jwks(pub("rsa", kid="rsa-1")), pol("HS256", typ="at+jwt"), "alg_not_allowed")
+    add(f, "prec_typ_before_kid", "6,5", "typ mismatched and kid unknown: typ_mismatch first.", make({"alg": "HS256", "typ": "JWT", "kid": "nope"}, STD_CLAIMS, "hs256"), k, pol("HS256", typ="at+jwt"), "typ_mismatch")
+    add(f, "prec_alg_before_kid", "4,5", "alg not allowed and kid unknown: alg_not_allowed first.", make({"alg": "HS384", "kid": "nope"}, STD_CLAIMS, "hs384"), k, P, "alg_not_allowed")
+    add(f, "prec_kid_before_signature", "5,7", "kid unknown and signature wrong: unknown_kid first.", make({"alg": "HS256", "kid": "nope"}, STD_CLAIMS, sig=bytes(32)), k, P, "unknown_kid", unchecked_sig="signature deliberately wrong")
+    add(f, "prec_signature_before_claims", "7,8", "Expired AND wrongly signed: bad_signature (claims are never judged on unverified data).", make(std_hdr("HS256", "hs-1"), with_claims(exp=1), "hs256_b"), k, P, "bad_signature")
+    add(f, "prec_signature_before_claim_types", "7,8", "exp of the wrong type AND wrongly signed: bad_signature.", make(std_hdr("HS256", "hs-1"), with_claims(exp="soon"), "hs256_b"), k, P, "bad_signature")
+    add(f, "prec_weak_hmac_for_alg_before_signature", "7", "A 32-byte secret selected for HS512 with a wrong MAC: weak_key is decided before the MAC is computed.", make(std_hdr("HS512", "hs-1"), STD_CLAIMS, sig=bytes(64)), k, pol("HS512"), "weak_key", unchecked_sig="signature deliberately wrong")
+    add(f, "prec_expired_before_issuer", "8", "Expired and wrong issuer: expired first.", std_token(claims=with_claims(exp=1, iss="https://evil.example/")), k, P, "expired")
+    add(f, "prec_issuer_before_audience", "8", "Wrong issuer and wrong audience: issuer_mismatch first.", std_token(claims=with_claims(iss="https://evil.example/", aud="api://other")), k, P, "issuer_mismatch")
+    add(f, "prec_nbf_before_iat", "8", "nbf and iat both in the future: not_yet_valid first.", std_token(claims=with_claims(iat=VNOW + 500, nbf=VNOW + 500)), k, P, "not_yet_valid")
+
+
+def main():
+    cases_structure()
+    cases_base64()
+    cases_json()
+    cases_header()
+    cases_algorithms()
+    cases_key_selection()
+    cases_key_strength()
+    cases_signatures()
+    cases_claims()
+    cases_rfc()
+    cases_precedence()
+    total = 0
+    for fname, doc in FILES.items():
+        (HERE / fname).write_text(json.dumps(doc, indent=2, ensure_ascii=True) + "\n")
+        total += len(doc["cases"])
+        print(f"{fname}: {len(doc['cases'])} cases")
+    print(f"total: {total} cases")
+
+
+if __name__ == "__main__":
+    main()

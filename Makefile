@@ -1,0 +1,61 @@
+# apiward — the two commands that are the contract with users:
+#   make demo   runs the main job (today: the JWT verdict demo)
+#   make test   passes every test on a fresh machine (installs what it needs)
+# and the working ones: make bench, make fuzz, make lint.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+CARGO ?= cargo
+EMBEDDED_TARGETS := thumbv7em-none-eabihf thumbv6m-none-eabi wasm32-unknown-unknown
+# Seconds each fuzz target runs inside `make test` (and in `make fuzz`).
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_SECONDS ?= 300
+
+.PHONY: all demo test setup lint unit features cross fuzz-smoke fuzz bench vectors-check
+
+all: test
+
+demo:
+	$(CARGO) run --quiet --release -p apiward --example jwt_demo
+
+test: setup lint unit features cross vectors-check fuzz-smoke
+	@echo "make test: all checks passed"
+
+# Toolchain pieces a fresh machine may lack. Idempotent and quick when already present.
+setup:
+	rustup component add clippy rustfmt >/dev/null 2>&1 || rustup component add clippy rustfmt
+	rustup target add $(EMBEDDED_TARGETS) >/dev/null 2>&1 || rustup target add $(EMBEDDED_TARGETS)
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p apiward --all-targets --features ring -- -D warnings
+
+unit:
+	$(CARGO) test --workspace
+	# The hosted `ring` backend must give the same verdicts on the same vectors.
+	$(CARGO) test -p apiward --features ring
+
+# Each algorithm family builds and tests alone (firmware picks only what it uses).
+features:
+	$(CARGO) test -p apiward --no-default-features --features hmac --lib
+	for f in ecdsa rsa eddsa pem; do $(CARGO) build -p apiward --no-default-features --features $$f; done
+
+# no_std, no alloc: the core cross-builds for bare-metal Cortex-M and WebAssembly.
+cross:
+	for t in $(EMBEDDED_TARGETS); do \
+	  $(CARGO) build -p apiward --lib --release --target $$t; \
+	  $(CARGO) build -p apiward --lib --release --target $$t --no-default-features --features hmac; \
+	done
+
+vectors-check:
+	python3 tests/vectors/jwt/check_format.py
+
+fuzz-smoke:
+	scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
+
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+bench:
+	$(CARGO) bench -p apiward-benches
