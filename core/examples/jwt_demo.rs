@@ -35,11 +35,8 @@ fn main() -> Result<(), jwt::Error> {
     let hs = SigningKey::hmac(&secret)?;
     let es = SigningKey::es256(&[0x42; 32])?;
     let ed = SigningKey::ed25519(&[0x17; 32])?;
-    let keys = [
-        Key::hmac(&secret)?.with_kid("hs")?,
-        es.public_key()?.with_kid("es")?,
-        ed.public_key()?.with_kid("ed")?,
-    ];
+    let keys =
+        [Key::hmac(&secret)?.with_kid("hs")?, es.public_key()?.with_kid("es")?, ed.public_key()?.with_kid("ed")?];
     let policy = Policy::new(AlgorithmSet::from_slice(&[Algorithm::HS256, Algorithm::ES256, Algorithm::EdDSA]))
         .issuers(&["https://auth.example.com/"])
         .audiences(&["api://orders"])

@@ -13,7 +13,8 @@ pub(crate) fn decode<'o>(input: &[u8], out: &'o mut [u8]) -> Option<&'o [u8]> {
     if decoded_len(input.len()).is_none_or(|n| n > out.len()) {
         return None;
     }
-    Base64UrlUnpadded::decode(input, out).ok().map(|b| b as &[u8])
+    let decoded: &[u8] = Base64UrlUnpadded::decode(input, out).ok()?;
+    Some(decoded)
 }
 
 /// Exact decoded length of a canonical input of `len` characters (`None` if impossible).

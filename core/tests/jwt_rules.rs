@@ -111,10 +111,7 @@ fn scratch_too_small_is_an_error_not_a_panic() {
     let keys = [Key::hmac(&secret()).unwrap()];
     let token = hs256_token(CLAIMS, None);
     let mut tiny = [0u8; 16];
-    assert_eq!(
-        jwt::verify(token.as_bytes(), &keys, &policy(), NOW, &mut tiny).map(|_| ()),
-        Err(Error::BufferTooSmall)
-    );
+    assert_eq!(jwt::verify(token.as_bytes(), &keys, &policy(), NOW, &mut tiny).map(|_| ()), Err(Error::BufferTooSmall));
     let mut exact = vec![0u8; jwt::scratch_len(token.len())];
     assert!(jwt::verify(token.as_bytes(), &keys, &policy(), NOW, &mut exact).is_ok());
 }
@@ -273,7 +270,11 @@ fn rfc8037_ed25519_example_through_the_signature_layer() {
     assert_eq!(key.verify_signature(Algorithm::EdDSA, input, &sig), Ok(()));
     assert_eq!(key.verify_signature(Algorithm::EdDSA, b"eyJhbGciOiJFZERTQSJ9.x", &sig), Err(Error::BadSignature));
     // The verifier itself refuses the example as a JWT: its payload is not a JSON object.
-    let token = format!("{}.{}", std::str::from_utf8(input).unwrap(), base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&sig));
+    let token = format!(
+        "{}.{}",
+        std::str::from_utf8(input).unwrap(),
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&sig)
+    );
     let p = Policy::new(AlgorithmSet::only(Algorithm::EdDSA)).allow_missing_exp();
     assert_eq!(check(token.as_bytes(), &[key], &p, NOW), Err(Error::Malformed));
 }
@@ -294,7 +295,8 @@ fn signing_refuses_bad_input_and_escapes_kid() {
     assert_eq!(jwt::sign(Algorithm::ES256, &sk, CLAIMS, None, &mut out).unwrap_err(), Error::KeyAlgMismatch);
     let kid = "we\"ird\\kid\n\u{1}é";
     let token = jwt::sign(Algorithm::HS256, &sk, CLAIMS, Some(kid), &mut out).unwrap().to_owned();
-    let keys = [Key::hmac(&secret()).unwrap().with_kid(kid).unwrap(), Key::hmac(&[9; 32]).unwrap().with_kid("other").unwrap()];
+    let keys =
+        [Key::hmac(&secret()).unwrap().with_kid(kid).unwrap(), Key::hmac(&[9; 32]).unwrap().with_kid("other").unwrap()];
     assert!(check(token.as_bytes(), &keys, &policy(), NOW).is_ok(), "escaped kid selects the key");
     assert_eq!(
         jwt::sign(Algorithm::HS256, &sk, CLAIMS, Some(&"k".repeat(129)), &mut out).unwrap_err(),

@@ -12,7 +12,7 @@ fn vector_dir() -> PathBuf {
 
 /// Every vector file: JSON documents with a `cases` array (other JSON files, such as the private
 /// keys the generator keeps, are skipped).
-pub fn vector_files() -> Vec<(PathBuf, Value)> {
+fn vector_files() -> Vec<(PathBuf, Value)> {
     let mut files: Vec<_> = std::fs::read_dir(vector_dir())
         .expect("tests/vectors/jwt exists")
         .map(|e| e.expect("readable dir entry").path())

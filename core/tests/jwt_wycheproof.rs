@@ -64,10 +64,7 @@ struct Case<'a> {
 
 impl Case<'_> {
     fn label(&self) -> String {
-        format!(
-            "{} tcId {} ({:?}, flags {}, {:?})",
-            self.file, self.tc_id, self.result, self.flags, self.comment
-        )
+        format!("{} tcId {} ({:?}, flags {}, {:?})", self.file, self.tc_id, self.result, self.flags, self.comment)
     }
 }
 
@@ -119,11 +116,7 @@ impl Tally {
                         self.invalid_key_at_import += 1;
                     }
                     Outcome::Accepted => self.fail(case, outcome, "INVALID VECTOR ACCEPTED"),
-                    _ => self.fail(
-                        case,
-                        outcome,
-                        "invalid vector rejected with the wrong error",
-                    ),
+                    _ => self.fail(case, outcome, "invalid vector rejected with the wrong error"),
                 }
             }
             TestResult::Acceptable => {
@@ -142,8 +135,7 @@ impl Tally {
                         return;
                     }
                 };
-                self.acceptable_notes
-                    .push(format!("{}: {verdict}", case.label()));
+                self.acceptable_notes.push(format!("{}: {verdict}", case.label()));
             }
         }
     }
@@ -151,21 +143,14 @@ impl Tally {
     /// Records a vector whose key is below the strength policy: `WeakKey` at import or at verify.
     fn record_weak(&mut self, case: &Case<'_>, outcome: Outcome) {
         self.weak_run += 1;
-        *self
-            .weak_by_result
-            .entry(format!("{:?}", case.result))
-            .or_default() += 1;
+        *self.weak_by_result.entry(format!("{:?}", case.result)).or_default() += 1;
         match outcome {
             Outcome::ImportFailed(Error::WeakKey) => {
                 self.weak_passed += 1;
                 self.weak_at_import += 1;
             }
             Outcome::Rejected(Error::WeakKey) => self.weak_passed += 1,
-            _ => self.fail(
-                case,
-                outcome,
-                "key below the strength policy not refused with WeakKey",
-            ),
+            _ => self.fail(case, outcome, "key below the strength policy not refused with WeakKey"),
         }
     }
 
@@ -178,8 +163,7 @@ impl Tally {
     }
 
     fn fail(&mut self, case: &Case<'_>, outcome: Outcome, what: &str) {
-        self.failures
-            .push(format!("{what}: {} -> {outcome:?}", case.label()));
+        self.failures.push(format!("{what}: {} -> {outcome:?}", case.label()));
     }
 
     /// Prints the counts and asserts that vectors ran and none mismatched.
@@ -206,10 +190,7 @@ impl Tally {
             self.skipped_tests,
         );
         for (reason, (groups, tests)) in &self.skip_reasons {
-            let _ = writeln!(
-                report,
-                "[wycheproof {suite}]   skipped {groups} groups / {tests} tests: {reason}"
-            );
+            let _ = writeln!(report, "[wycheproof {suite}]   skipped {groups} groups / {tests} tests: {reason}");
         }
         for note in &self.acceptable_notes {
             let _ = writeln!(report, "[wycheproof {suite}]   acceptable {note}");
@@ -224,14 +205,8 @@ impl Tally {
             self.failures.len(),
             self.failures.join("\n")
         );
-        assert!(
-            self.valid_run > 0 && self.valid_passed > 0,
-            "{suite}: no valid vectors ran"
-        );
-        assert!(
-            self.invalid_run > 0 && self.invalid_passed > 0,
-            "{suite}: no invalid vectors ran"
-        );
+        assert!(self.valid_run > 0 && self.valid_passed > 0, "{suite}: no valid vectors ran");
+        assert!(self.invalid_run > 0 && self.invalid_passed > 0, "{suite}: no invalid vectors ran");
     }
 }
 
@@ -289,10 +264,7 @@ mod ecdsa_vectors {
                 }
                 if group.hash != hash {
                     tally.skip_group(
-                        format!(
-                            "{:?} with {:?}: {alg:?} is {hash:?} only",
-                            group.key.curve, group.hash
-                        ),
+                        format!("{:?} with {:?}: {alg:?} is {hash:?} only", group.key.curve, group.hash),
                         group.tests.len(),
                     );
                     continue;
@@ -365,17 +337,11 @@ mod rsa_vectors {
             let file = format!("{name:?}");
             for group in &set.test_groups {
                 let Some((_, alg, _)) = sha2(group.hash) else {
-                    tally.skip_group(
-                        format!("hash {:?}: no JOSE algorithm", group.hash),
-                        group.tests.len(),
-                    );
+                    tally.skip_group(format!("hash {:?}: no JOSE algorithm", group.hash), group.tests.len());
                     continue;
                 };
                 if !sizes.contains(&group.key_size) && group.key_size >= 2048 {
-                    tally.skip_group(
-                        format!("{}-bit keys: run by another test", group.key_size),
-                        group.tests.len(),
-                    );
+                    tally.skip_group(format!("{}-bit keys: run by another test", group.key_size), group.tests.len());
                     continue;
                 }
                 let key = Key::rsa(&group.key.n, &group.key.e);
@@ -425,10 +391,7 @@ mod rsa_vectors {
             let file = format!("{name:?}");
             for group in &set.test_groups {
                 let Some((h_len, _, alg)) = sha2(group.hash) else {
-                    tally.skip_group(
-                        format!("hash {:?}: no JOSE algorithm", group.hash),
-                        group.tests.len(),
-                    );
+                    tally.skip_group(format!("hash {:?}: no JOSE algorithm", group.hash), group.tests.len());
                     continue;
                 };
                 if group.mgf != Mgf::Mgf1 || group.mgf_hash != Some(group.hash) {
@@ -443,10 +406,7 @@ mod rsa_vectors {
                 }
                 if group.salt_size != h_len {
                     tally.skip_group(
-                        format!(
-                            "{:?} with sLen {}: JOSE needs sLen = {h_len}",
-                            group.hash, group.salt_size
-                        ),
+                        format!("{:?} with sLen {}: JOSE needs sLen = {h_len}", group.hash, group.salt_size),
                         group.tests.len(),
                     );
                     continue;
@@ -493,10 +453,7 @@ fn hs256_hs384_hs512_hmac() {
         for group in &set.test_groups {
             if group.tag_size != h_len * 8 {
                 tally.skip_group(
-                    format!(
-                        "{alg:?} truncated {}-bit tag: JWS uses the full tag",
-                        group.tag_size
-                    ),
+                    format!("{alg:?} truncated {}-bit tag: JWS uses the full tag", group.tag_size),
                     group.tests.len(),
                 );
                 continue;

@@ -20,8 +20,7 @@ use crate::jwt::Error;
 macro_rules! ecdsa_rustcrypto {
     ($curve:ident, $vk:expr, $msg:expr, $sig:expr, $len:expr) => {{
         use ecdsa::signature::Verifier as _;
-        $sig.len() == $len
-            && $curve::ecdsa::Signature::from_slice($sig).is_ok_and(|sig| $vk.verify($msg, &sig).is_ok())
+        $sig.len() == $len && $curve::ecdsa::Signature::from_slice($sig).is_ok_and(|sig| $vk.verify($msg, &sig).is_ok())
     }};
 }
 
@@ -29,8 +28,11 @@ macro_rules! ecdsa_rustcrypto {
 pub(crate) const MAX_HMAC_SECRET: usize = 256;
 
 /// Public key material of one supported type, validated at construction.
+// Keys live in fixed storage sized by the largest enabled variant (an RSA key holds up to 1 KiB of
+// modulus); firmware that disables the `rsa` feature pays only for what it keeps.
 #[derive(Clone)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum PublicKey {
     /// An HMAC secret (≥ 32 bytes).
     #[cfg(feature = "hmac")]
@@ -113,9 +115,9 @@ impl PublicKey {
                 raw.copy_from_slice(point.as_bytes().get(..97).ok_or(Error::InvalidKey)?);
                 Ok(PublicKey::P384(EcPoint(raw), vk))
             }
-            Curve::P521 => p521::ecdsa::VerifyingKey::from_sec1_bytes(sec1)
-                .map(PublicKey::P521)
-                .map_err(|_| Error::InvalidKey),
+            Curve::P521 => {
+                p521::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map(PublicKey::P521).map_err(|_| Error::InvalidKey)
+            }
         }
     }
 
@@ -276,7 +278,6 @@ fn verify_rsa(key: &rsa::RsaPublicKey, alg: Algorithm, msg: &[u8], signature: &[
     }
 }
 
-
 #[cfg(feature = "ecdsa")]
 #[allow(unused_variables)]
 fn verify_p256(point: &EcPoint<65>, vk: &p256::ecdsa::VerifyingKey, msg: &[u8], signature: &[u8]) -> bool {
@@ -342,7 +343,6 @@ mod ring_backend {
         msg: &[u8],
         signature: &[u8],
     ) -> bool {
-        signature.len() == len
-            && ring::signature::UnparsedPublicKey::new(alg, point).verify(msg, signature).is_ok()
+        signature.len() == len && ring::signature::UnparsedPublicKey::new(alg, point).verify(msg, signature).is_ok()
     }
 }

@@ -8,8 +8,7 @@
 //! sound because keys and signatures are public.
 
 use super::hash::{Digest, Hash};
-use crypto_bigint::modular::{MontyForm, MontyParams};
-use crypto_bigint::{Limb, Odd, Uint, Word, U2048, U3072, U4096, U6144, U8192};
+use crypto_bigint::{Limb, NonZero, Uint, Word, U2048, U3072, U4096, U6144, U8192};
 
 /// Largest modulus accepted, in bits.
 const MAX_BITS: usize = 8192;
@@ -32,6 +31,9 @@ pub(crate) enum RsaKeyError {
 pub(crate) struct RsaPublicKey {
     /// The modulus, big-endian, left-aligned: `n[..n_len]` is significant, with no leading zero.
     n: [u8; MAX_BYTES],
+    /// `R² mod n`, big-endian, `n_len` bytes, where `R = 2^w` and `w` is the width (2048, 3072,
+    /// 4096, 6144 or 8192 bits) of the integers this modulus is computed on. Precomputed once.
+    r2: [u8; MAX_BYTES],
     /// Length of the modulus in bytes (256..=1024).
     n_len: usize,
     /// The exponent as an integer (odd, ≥ 3).
@@ -45,9 +47,7 @@ pub(crate) struct RsaPublicKey {
 impl core::fmt::Debug for RsaPublicKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         // Only the size: never key material.
-        f.debug_struct("RsaPublicKey")
-            .field("bits", &self.bits())
-            .finish_non_exhaustive()
+        f.debug_struct("RsaPublicKey").field("bits", &self.bits()).finish_non_exhaustive()
     }
 }
 
@@ -98,22 +98,22 @@ impl RsaPublicKey {
             return Err(RsaKeyError::Invalid);
         }
         let mut n_buf = [0u8; MAX_BYTES];
-        n_buf
-            .get_mut(..n.len())
-            .ok_or(RsaKeyError::Invalid)?
-            .copy_from_slice(n);
+        n_buf.get_mut(..n.len()).ok_or(RsaKeyError::Invalid)?.copy_from_slice(n);
         let mut e_buf = [0u8; 8];
-        e_buf
-            .get_mut(..e.len())
-            .ok_or(RsaKeyError::Invalid)?
-            .copy_from_slice(e);
-        Ok(RsaPublicKey {
-            n: n_buf,
-            n_len: n.len(),
-            e: e_value,
-            e_bytes: e_buf,
-            e_len: e.len(),
-        })
+        e_buf.get_mut(..e.len()).ok_or(RsaKeyError::Invalid)?.copy_from_slice(e);
+        let mut r2 = [0u8; MAX_BYTES];
+        let r2_out = r2.get_mut(..n.len()).ok_or(RsaKeyError::Invalid)?;
+        let ok = match width(n_bits) {
+            Width::W2048 => r2_sized::<{ U2048::LIMBS }>(n, r2_out),
+            Width::W3072 => r2_sized::<{ U3072::LIMBS }>(n, r2_out),
+            Width::W4096 => r2_sized::<{ U4096::LIMBS }>(n, r2_out),
+            Width::W6144 => r2_sized::<{ U6144::LIMBS }>(n, r2_out),
+            Width::W8192 => r2_sized::<{ U8192::LIMBS }>(n, r2_out),
+        };
+        if !ok {
+            return Err(RsaKeyError::Invalid);
+        }
+        Ok(RsaPublicKey { n: n_buf, r2, n_len: n.len(), e: e_value, e_bytes: e_buf, e_len: e.len() })
     }
 
     /// Modulus length in bits (position of the highest set bit).
@@ -195,47 +195,141 @@ impl RsaPublicKey {
         }
         let out = out.get_mut(..k)?;
         let n = self.modulus();
+        let r2 = self.r2.get(..k)?;
         // The narrowest integer that holds the modulus: RSA-2048 runs on 2048-bit integers.
-        let ok = match self.bits() {
-            0..=2048 => rsavp1_sized::<{ U2048::LIMBS }>(n, self.e, signature, out),
-            2049..=3072 => rsavp1_sized::<{ U3072::LIMBS }>(n, self.e, signature, out),
-            3073..=4096 => rsavp1_sized::<{ U4096::LIMBS }>(n, self.e, signature, out),
-            4097..=6144 => rsavp1_sized::<{ U6144::LIMBS }>(n, self.e, signature, out),
-            6145..=MAX_BITS => rsavp1_sized::<{ U8192::LIMBS }>(n, self.e, signature, out),
-            _ => false,
+        let ok = match width(self.bits()) {
+            Width::W2048 => rsavp1_sized::<{ U2048::LIMBS }>(n, r2, self.e, signature, out),
+            Width::W3072 => rsavp1_sized::<{ U3072::LIMBS }>(n, r2, self.e, signature, out),
+            Width::W4096 => rsavp1_sized::<{ U4096::LIMBS }>(n, r2, self.e, signature, out),
+            Width::W6144 => rsavp1_sized::<{ U6144::LIMBS }>(n, r2, self.e, signature, out),
+            Width::W8192 => rsavp1_sized::<{ U8192::LIMBS }>(n, r2, self.e, signature, out),
         };
         ok.then_some(out)
     }
 }
 
-/// `s^e mod n` on `LIMBS`-limb integers, written big-endian into `out` (exactly `n.len()` bytes).
-/// False when `s >= n` or anything does not fit.
-fn rsavp1_sized<const LIMBS: usize>(n: &[u8], e: u64, s: &[u8], out: &mut [u8]) -> bool {
-    let (Some(n), Some(s)) = (uint_from_be::<LIMBS>(n), uint_from_be::<LIMBS>(s)) else {
-        return false;
-    };
-    if s >= n {
-        return false;
-    }
-    let Some(n) = Option::<Odd<Uint<LIMBS>>>::from(Odd::new(n)) else {
-        return false;
-    };
-    // Montgomery parameters per verify: two short divisions, cheap next to the exponentiation,
-    // and it keeps the key at ~1 KiB instead of ~5 KiB for 8192-bit moduli.
-    let params = MontyParams::new_vartime(n);
-    let m = pow_vartime(&MontyForm::new(&s, params), e).retrieve();
-    uint_to_be(&m, out)
+/// The fixed integer widths a modulus is computed on.
+#[derive(Clone, Copy)]
+enum Width {
+    W2048,
+    W3072,
+    W4096,
+    W6144,
+    W8192,
 }
 
-/// `base^e` by left-to-right square-and-multiply over the bits of `e` (variable-time: `e` and
-/// `base` are public). For e = 65537 this is 16 squarings and one multiplication.
-fn pow_vartime<const LIMBS: usize>(base: &MontyForm<LIMBS>, e: u64) -> MontyForm<LIMBS> {
+/// The narrowest width that holds a modulus of `bits` bits (callers have bounded `bits` to 8192).
+fn width(bits: usize) -> Width {
+    match bits {
+        0..=2048 => Width::W2048,
+        2049..=3072 => Width::W3072,
+        3073..=4096 => Width::W4096,
+        4097..=6144 => Width::W6144,
+        _ => Width::W8192,
+    }
+}
+
+/// `R² mod n` for `R = 2^(LIMBS · Limb::BITS)`, written big-endian into all of `out`.
+fn r2_sized<const LIMBS: usize>(n: &[u8], out: &mut [u8]) -> bool {
+    let Some(n) = uint_from_be::<LIMBS>(n) else {
+        return false;
+    };
+    let Some(n) = Option::<NonZero<Uint<LIMBS>>>::from(NonZero::new(n)) else {
+        return false;
+    };
+    // R mod n = (R − 1) mod n + 1, never n itself since n is odd and > 1.
+    let r = Uint::<LIMBS>::MAX.rem_vartime(&n).wrapping_add(&Uint::ONE);
+    let r2 = Uint::rem_wide_vartime(r.square_wide(), &n);
+    uint_to_be(&r2, out)
+}
+
+/// `s^e mod n` on `LIMBS`-limb integers, written big-endian into `out` (exactly `n.len()` bytes).
+/// `r2` is `R² mod n`. False when `s >= n` or anything does not fit.
+fn rsavp1_sized<const LIMBS: usize>(n: &[u8], r2: &[u8], e: u64, s: &[u8], out: &mut [u8]) -> bool {
+    let (Some(n), Some(r2), Some(s)) = (uint_from_be::<LIMBS>(n), uint_from_be::<LIMBS>(r2), uint_from_be::<LIMBS>(s))
+    else {
+        return false;
+    };
+    if s >= n || r2 >= n {
+        return false;
+    }
+    let n = n.as_limbs();
+    let Some(n_inv) = neg_inv(n) else {
+        return false;
+    };
+    let base = mont_mul(s.as_limbs(), r2.as_limbs(), n, n_inv); // s·R mod n
+    let acc = pow_vartime(&base, e, n, n_inv);
+    let m = mont_mul(&acc, Uint::<LIMBS>::ONE.as_limbs(), n, n_inv); // back out of Montgomery form
+    uint_to_be(&Uint::new(m), out)
+}
+
+/// `−n⁻¹ mod 2^Limb::BITS` for odd `n` (Newton–Hensel: each step doubles the correct low bits,
+/// starting from 3 correct bits, since n·n ≡ 1 mod 8). `None` for an even or empty `n`.
+fn neg_inv<const LIMBS: usize>(n: &[Limb; LIMBS]) -> Option<Limb> {
+    let n0 = n.first()?.0;
+    if n0 & 1 == 0 {
+        return None;
+    }
+    let mut inv: Word = n0;
+    for _ in 0..5 {
+        inv = inv.wrapping_mul(Word::from(2u8).wrapping_sub(n0.wrapping_mul(inv)));
+    }
+    Some(Limb(inv.wrapping_neg()))
+}
+
+/// Montgomery product `a·b·R⁻¹ mod n` (CIOS, HAC 14.36), for `a, b < n`, odd `n`; result `< n`.
+/// Variable-time in the final subtraction only; all inputs here are public.
+fn mont_mul<const LIMBS: usize>(a: &[Limb; LIMBS], b: &[Limb; LIMBS], n: &[Limb; LIMBS], n_inv: Limb) -> [Limb; LIMBS] {
+    let mut t = [Limb::ZERO; LIMBS];
+    let mut t_hi = Limb::ZERO;
+    let n0 = n.first().copied().unwrap_or(Limb::ZERO);
+    for &b_i in b {
+        // t += a · b_i
+        let mut carry = Limb::ZERO;
+        for (t_j, &a_j) in t.iter_mut().zip(a) {
+            (*t_j, carry) = t_j.mac(a_j, b_i, carry);
+        }
+        let (sum, t_top) = t_hi.adc(carry, Limb::ZERO);
+        t_hi = sum;
+        // t = (t + m·n) / 2^Limb::BITS, with m chosen so the low limb cancels.
+        let Some((first, rest)) = t.split_first_mut() else {
+            break;
+        };
+        let m = first.wrapping_mul(n_inv);
+        let (_, mut carry) = first.mac(m, n0, Limb::ZERO);
+        let mut prev = first;
+        for (t_j, &n_j) in rest.iter_mut().zip(n.iter().skip(1)) {
+            let (v, c) = t_j.mac(m, n_j, carry);
+            *prev = v;
+            carry = c;
+            prev = t_j;
+        }
+        let (v, c) = t_hi.adc(carry, Limb::ZERO);
+        *prev = v;
+        t_hi = t_top.wrapping_add(c);
+    }
+    // Here t < 2n: subtract n once if t ≥ n.
+    let mut d = [Limb::ZERO; LIMBS];
+    let mut borrow = Limb::ZERO;
+    for ((d_j, &t_j), &n_j) in d.iter_mut().zip(&t).zip(n) {
+        (*d_j, borrow) = t_j.sbb(n_j, borrow);
+    }
+    if t_hi.0 != 0 || borrow.0 == 0 {
+        d
+    } else {
+        t
+    }
+}
+
+/// `base^e` (all in Montgomery form) by left-to-right square-and-multiply over the bits of `e`
+/// (variable-time: `e` and `base` are public). For e = 65537: 16 squarings, one multiplication.
+fn pow_vartime<const LIMBS: usize>(base: &[Limb; LIMBS], e: u64, n: &[Limb; LIMBS], n_inv: Limb) -> [Limb; LIMBS] {
     let top = 63u32.saturating_sub(e.leading_zeros());
     let mut acc = *base;
     for i in (0..top).rev() {
-        acc = acc.square();
+        acc = mont_mul(&acc, &acc, n, n_inv);
         if (e >> i) & 1 == 1 {
-            acc = acc.mul(base);
+            acc = mont_mul(&acc, base, n, n_inv);
         }
     }
     acc
@@ -245,9 +339,7 @@ fn pow_vartime<const LIMBS: usize>(base: &MontyForm<LIMBS>, e: u64) -> MontyForm
 fn uint_from_be<const LIMBS: usize>(be: &[u8]) -> Option<Uint<LIMBS>> {
     let mut words: [Word; LIMBS] = [0; LIMBS];
     for (i, chunk) in be.rchunks(Limb::BYTES).enumerate() {
-        let word = chunk
-            .iter()
-            .fold(0, |acc: Word, &b| (acc << 8) | Word::from(b));
+        let word = chunk.iter().fold(0, |acc: Word, &b| (acc << 8) | Word::from(b));
         if word != 0 {
             *words.get_mut(i)? = word;
         }
@@ -274,16 +366,16 @@ fn uint_to_be<const LIMBS: usize>(x: &Uint<LIMBS>, out: &mut [u8]) -> bool {
 const fn digest_info_prefix(hash: Hash) -> &'static [u8] {
     match hash {
         Hash::Sha256 => &[
-            0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-            0x01, 0x05, 0x00, 0x04, 0x20,
+            0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04,
+            0x20,
         ],
         Hash::Sha384 => &[
-            0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-            0x02, 0x05, 0x00, 0x04, 0x30,
+            0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04,
+            0x30,
         ],
         Hash::Sha512 => &[
-            0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-            0x03, 0x05, 0x00, 0x04, 0x40,
+            0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04,
+            0x40,
         ],
     }
 }

@@ -11,7 +11,7 @@ mod reader;
 mod value;
 
 pub use reader::{Event, Reader};
-pub use value::{JsonStr, Kind, Members, Items, Value};
+pub use value::{Items, JsonStr, Kind, Members, Value};
 
 /// The deepest nesting any reader accepts; callers may choose less.
 pub const MAX_DEPTH: usize = 64;

@@ -131,9 +131,7 @@ impl Key {
     /// Whether this key may serve `alg`: type and curve fit, and the JWK's `alg`, `use` and
     /// `key_ops` allow JWS verification with it.
     pub fn accepts(&self, alg: Algorithm) -> bool {
-        self.usable
-            && self.alg.is_none_or(|bound| bound == alg)
-            && self.material.as_ref().is_some_and(|m| m.fits(alg))
+        self.usable && self.alg.is_none_or(|bound| bound == alg) && self.material.as_ref().is_some_and(|m| m.fits(alg))
     }
 
     /// Checks a JWS signature over `signing_input` (`base64url(header) "." base64url(payload)`)

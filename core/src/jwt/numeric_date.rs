@@ -59,8 +59,8 @@ impl NumericDate {
             return Some(NumericDate::from_seconds(0));
         };
         // Position of the decimal point relative to the first significant digit.
-        let point = i64::try_from(int_digits.len()).ok()?.saturating_add(exponent)
-            - i64::try_from(leading_zeros).ok()?;
+        let point =
+            i64::try_from(int_digits.len()).ok()?.saturating_add(exponent) - i64::try_from(leading_zeros).ok()?;
         if point > 309 {
             return None;
         }

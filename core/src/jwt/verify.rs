@@ -179,10 +179,7 @@ fn read_header<'a>(raw: Value<'a>, policy: &Policy<'_>) -> Result<Header<'a>, Er
         return Err(Error::NestedJwt);
     }
     let mut buf = [0u8; 8];
-    let alg = alg
-        .decode_into(&mut buf)
-        .and_then(|name| policy.algorithms.find(name))
-        .ok_or(Error::AlgNotAllowed)?;
+    let alg = alg.decode_into(&mut buf).and_then(|name| policy.algorithms.find(name)).ok_or(Error::AlgNotAllowed)?;
     if let Some(pinned) = policy.typ {
         if !typ.is_some_and(|t| media_type_eq(t, pinned)) {
             return Err(Error::TypMismatch);
@@ -215,8 +212,7 @@ fn select_key<'k>(keys: &'k [Key], alg: Algorithm, kid: Option<JsonStr<'_>>) -> 
         Some(kid) => match keys {
             // A lone key without an id takes any kid as a hint.
             [only] if only.kid().is_none() => only,
-            _ => unique(keys.iter().filter(|k| k.kid().is_some_and(|id| kid.eq_str(id))))?
-                .ok_or(Error::UnknownKid)?,
+            _ => unique(keys.iter().filter(|k| k.kid().is_some_and(|id| kid.eq_str(id))))?.ok_or(Error::UnknownKid)?,
         },
         None => unique(keys.iter().filter(|k| k.accepts(alg)))?.ok_or(Error::KeyAlgMismatch)?,
     };
