@@ -25,6 +25,7 @@ macro_rules! ecdsa_rustcrypto {
 }
 
 /// Largest HMAC secret accepted (longer secrets are a configuration mistake, not extra strength).
+#[cfg_attr(not(feature = "hmac"), allow(dead_code))]
 pub(crate) const MAX_HMAC_SECRET: usize = 256;
 
 /// Public key material of one supported type, validated at construction.
@@ -52,13 +53,19 @@ pub(crate) enum PublicKey {
     /// An Ed25519 public key (not of small order).
     #[cfg(feature = "eddsa")]
     Ed25519(ed25519_dalek::VerifyingKey),
+    /// Never constructed: keeps the enum inhabited-by-type when every algorithm feature is off
+    /// (a limiter- or validator-only firmware build), so matches stay exhaustive without panics.
+    #[allow(dead_code)]
+    Never(core::convert::Infallible),
 }
 
 /// An uncompressed SEC1 point (`04 ‖ x ‖ y`), kept for the `ring` backend.
 #[derive(Clone, Copy)]
+#[cfg_attr(not(feature = "ecdsa"), allow(dead_code))]
 pub(crate) struct EcPoint<const N: usize>(#[allow(dead_code)] pub(crate) [u8; N]);
 
 impl core::fmt::Debug for PublicKey {
+    #[allow(unreachable_code)]
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         // Never print key material.
         f.write_str(match self {
@@ -74,6 +81,7 @@ impl core::fmt::Debug for PublicKey {
             PublicKey::P521(_) => "PublicKey::P521(..)",
             #[cfg(feature = "eddsa")]
             PublicKey::Ed25519(_) => "PublicKey::Ed25519(..)",
+            PublicKey::Never(never) => match *never {},
         })
     }
 }
@@ -133,6 +141,7 @@ impl PublicKey {
     }
 
     /// Whether this key type can ever serve `alg` (key/algorithm binding, RFC 8725 §3.1).
+    #[allow(unused_imports, unused_variables)]
     pub(crate) fn fits(&self, alg: Algorithm) -> bool {
         use crate::jwt::alg::Family;
         let family = alg.family();
@@ -149,6 +158,7 @@ impl PublicKey {
             PublicKey::P521(_) => family == Family::EcdsaP521,
             #[cfg(feature = "eddsa")]
             PublicKey::Ed25519(_) => family == Family::Ed25519,
+            PublicKey::Never(never) => match *never {},
         }
     }
 
@@ -166,6 +176,7 @@ impl PublicKey {
     }
 
     /// Verifies `signature` over `msg` with `alg`. The caller has checked [`PublicKey::fits`].
+    #[allow(unused_variables, unreachable_code)]
     pub(crate) fn verify(&self, alg: Algorithm, msg: &[u8], signature: &[u8]) -> Result<(), Error> {
         let ok = match self {
             #[cfg(feature = "hmac")]
@@ -180,6 +191,7 @@ impl PublicKey {
             PublicKey::P521(vk) => ecdsa_rustcrypto!(p521, vk, msg, signature, 132),
             #[cfg(feature = "eddsa")]
             PublicKey::Ed25519(vk) => verify_ed25519(vk, msg, signature),
+            PublicKey::Never(never) => match *never {},
         };
         if ok {
             Ok(())
@@ -309,6 +321,7 @@ fn verify_ed25519(vk: &ed25519_dalek::VerifyingKey, msg: &[u8], signature: &[u8]
 #[cfg(feature = "ring")]
 mod ring_backend {
     //! The hosted fast path: `ring` for RSA and P-256/P-384 ECDSA. Same inputs, same verdicts.
+    #[cfg(feature = "rsa")]
     use super::Algorithm;
 
     /// `None` when ring cannot take this key (exponent above 2^33-1), so the caller falls back.
@@ -336,6 +349,7 @@ mod ring_backend {
         Some(components.verify(params, msg, signature).is_ok())
     }
 
+    #[cfg(feature = "ecdsa")]
     pub(super) fn verify_ecdsa(
         alg: &'static ring::signature::EcdsaVerificationAlgorithm,
         point: &[u8],

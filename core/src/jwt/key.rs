@@ -33,6 +33,7 @@ pub struct Key {
 }
 
 impl Key {
+    #[cfg_attr(not(any(feature = "hmac", feature = "ecdsa", feature = "eddsa", feature = "rsa")), allow(dead_code))]
     fn from_material(material: PublicKey) -> Self {
         Key { kid: None, alg: None, usable: true, material: Some(material), weak: false }
     }
