@@ -44,8 +44,8 @@ features:
 # no_std, no alloc: the core cross-builds for bare-metal Cortex-M and WebAssembly.
 cross:
 	for t in $(EMBEDDED_TARGETS); do \
-	  $(CARGO) build -p apiward --lib --release --target $$t; \
-	  $(CARGO) build -p apiward --lib --release --target $$t --no-default-features --features hmac; \
+	  $(CARGO) build -p apiward --lib --target $$t; \
+	  $(CARGO) build -p apiward --lib --target $$t --no-default-features --features hmac; \
 	done
 
 vectors-check:
