@@ -53,10 +53,10 @@ vectors-check:
 	python3 tests/vectors/jwt/check_format.py
 
 fuzz-smoke:
-	scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
+	FUZZ_JOBS=2 scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
 
 fuzz:
-	scripts/fuzz.sh $(FUZZ_SECONDS)
+	FUZZ_JOBS=2 scripts/fuzz.sh $(FUZZ_SECONDS)
 
 bench:
 	$(CARGO) bench -p apiward-benches
