@@ -37,7 +37,7 @@ pub(crate) const MAX_HMAC_SECRET: usize = 256;
 pub(crate) enum PublicKey {
     /// An HMAC secret (≥ 32 bytes).
     #[cfg(feature = "hmac")]
-    Hmac(heapless::Vec<u8, MAX_HMAC_SECRET>),
+    Hmac(HmacKey),
     /// An RSA public key (2048–8192 bits).
     #[cfg(feature = "rsa")]
     Rsa(rsa::RsaPublicKey),
@@ -57,6 +57,15 @@ pub(crate) enum PublicKey {
     /// (a limiter- or validator-only firmware build), so matches stay exhaustive without panics.
     #[allow(dead_code)]
     Never(core::convert::Infallible),
+}
+
+/// An HMAC secret with the HS256 inner/outer states precomputed at import (the most common JWT
+/// algorithm then costs two fewer SHA-256 compressions per verify).
+#[cfg(feature = "hmac")]
+#[derive(Clone)]
+pub(crate) struct HmacKey {
+    secret: heapless::Vec<u8, MAX_HMAC_SECRET>,
+    hs256: hmac::Hmac<sha2::Sha256>,
 }
 
 /// An uncompressed SEC1 point (`04 ‖ x ‖ y`), kept for the `ring` backend.
@@ -93,7 +102,10 @@ impl PublicKey {
         if secret.len() < 32 {
             return Err(Error::WeakKey);
         }
-        heapless::Vec::from_slice(secret).map(PublicKey::Hmac).map_err(|()| Error::InvalidKey)
+        use hmac::Mac;
+        let secret = heapless::Vec::from_slice(secret).map_err(|()| Error::InvalidKey)?;
+        let hs256 = hmac::Hmac::<sha2::Sha256>::new_from_slice(&secret).map_err(|_| Error::InvalidKey)?;
+        Ok(PublicKey::Hmac(HmacKey { secret, hs256 }))
     }
 
     /// An RSA key from big-endian `n` and `e`.
@@ -166,7 +178,7 @@ impl PublicKey {
     pub(crate) fn strong_enough_for(&self, alg: Algorithm) -> bool {
         match self {
             #[cfg(feature = "hmac")]
-            PublicKey::Hmac(secret) => secret.len() >= alg.hash().output_len(),
+            PublicKey::Hmac(key) => key.secret.len() >= alg.hash().output_len(),
             #[allow(unreachable_patterns)]
             _ => {
                 let _ = alg;
@@ -180,7 +192,7 @@ impl PublicKey {
     pub(crate) fn verify(&self, alg: Algorithm, msg: &[u8], signature: &[u8]) -> Result<(), Error> {
         let ok = match self {
             #[cfg(feature = "hmac")]
-            PublicKey::Hmac(secret) => verify_hmac(secret, alg, msg, signature),
+            PublicKey::Hmac(key) => verify_hmac(key, alg, msg, signature),
             #[cfg(feature = "rsa")]
             PublicKey::Rsa(key) => verify_rsa(key, alg, msg, signature),
             #[cfg(feature = "ecdsa")]
@@ -232,20 +244,24 @@ impl Curve {
 }
 
 #[cfg(feature = "hmac")]
-fn verify_hmac(secret: &[u8], alg: Algorithm, msg: &[u8], signature: &[u8]) -> bool {
+fn verify_hmac(key: &HmacKey, alg: Algorithm, msg: &[u8], signature: &[u8]) -> bool {
     use crate::crypto::hash::Hash;
     use hmac::Mac;
     // `verify_slice` checks the length and compares in constant time.
     macro_rules! check {
         ($h:ty) => {
-            hmac::Hmac::<$h>::new_from_slice(secret).is_ok_and(|mut m| {
+            hmac::Hmac::<$h>::new_from_slice(&key.secret).is_ok_and(|mut m| {
                 m.update(msg);
                 m.verify_slice(signature).is_ok()
             })
         };
     }
     match alg.hash() {
-        Hash::Sha256 => check!(sha2::Sha256),
+        Hash::Sha256 => {
+            let mut m = key.hs256.clone();
+            m.update(msg);
+            m.verify_slice(signature).is_ok()
+        }
         Hash::Sha384 => check!(sha2::Sha384),
         Hash::Sha512 => check!(sha2::Sha512),
     }

@@ -62,8 +62,8 @@ fn bit_len(be: &[u8]) -> usize {
     match be.first() {
         None => 0,
         Some(&top) => {
-            let top_bits = usize::try_from(8 - top.leading_zeros()).unwrap_or(8);
-            (be.len() - 1).saturating_mul(8).saturating_add(top_bits)
+            let top_bits = usize::try_from(u8::BITS.saturating_sub(top.leading_zeros())).unwrap_or(8);
+            be.len().saturating_sub(1).saturating_mul(8).saturating_add(top_bits)
         }
     }
 }
@@ -71,7 +71,7 @@ fn bit_len(be: &[u8]) -> usize {
 impl RsaPublicKey {
     /// `n` and `e` are unsigned big-endian byte strings; leading zero bytes are allowed and ignored.
     /// Weak: modulus < 2048 bits. Invalid: modulus > 8192 bits, n even, e even, e < 3, e >= n,
-    /// e longer than 8 bytes (any odd e from 3 up to u64::MAX is otherwise accepted), empty inputs.
+    /// e longer than 8 bytes (any odd e from 3 up to `u64::MAX` is otherwise accepted), empty inputs.
     pub(crate) fn new(n: &[u8], e: &[u8]) -> Result<Self, RsaKeyError> {
         if n.is_empty() || e.is_empty() {
             return Err(RsaKeyError::Invalid);
@@ -142,7 +142,7 @@ impl RsaPublicKey {
     /// as an integer < n. Check by RE-ENCODING the expected EMSA-PKCS1-v1_5 block
     /// (0x00 0x01 FF..FF 0x00 DigestInfo(hash) H) and comparing the whole block with s^e mod n —
     /// never by parsing the decrypted block — so Bleichenbacher-style small-exponent forgeries
-    /// (garbage after the hash, short padding, DigestInfo with parameters omitted, etc.) fail.
+    /// (garbage after the hash, short padding, `DigestInfo` with parameters omitted, etc.) fail.
     pub(crate) fn verify_pkcs1v15(&self, hash: Hash, msg: &[u8], signature: &[u8]) -> bool {
         let k = self.size();
         let mut em_buf = [0u8; MAX_BYTES];

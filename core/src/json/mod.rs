@@ -50,5 +50,35 @@ pub fn parse(input: &[u8], max_depth: usize) -> Result<Value<'_>, JsonError> {
     Ok(Value::from_validated(text.trim_matches(value::is_ws)))
 }
 
+/// Like [`parse`], for a document that should be an object: one validating pass that also hands
+/// each top-level member to `on_member` (name, validated value) in document order. Returns
+/// `Ok(None)` when the document is valid JSON but not an object.
+///
+/// # Errors
+/// [`JsonError`] naming the first rule broken.
+pub fn parse_object<'a>(
+    input: &'a [u8],
+    max_depth: usize,
+    mut on_member: impl FnMut(JsonStr<'a>, Value<'a>),
+) -> Result<Option<Value<'a>>, JsonError> {
+    let text = core::str::from_utf8(input).map_err(|_| JsonError::Syntax)?;
+    let mut reader = Reader::new(text, max_depth);
+    if reader.next_event()? != Some(Event::ObjectStart) {
+        while reader.next_event()?.is_some() {}
+        return Ok(None);
+    }
+    loop {
+        match reader.next_event()? {
+            Some(Event::Name(name)) => on_member(name, Value::from_validated(reader.skip()?)),
+            Some(Event::ObjectEnd) => break,
+            _ => return Err(JsonError::Syntax),
+        }
+    }
+    if reader.next_event()?.is_some() {
+        return Err(JsonError::Syntax);
+    }
+    Ok(Some(Value::from_validated(text.trim_matches(value::is_ws))))
+}
+
 #[cfg(test)]
 mod tests;

@@ -357,6 +357,13 @@ impl<'a> Reader<'a> {
         let mut pos = start + 1;
         let mut escaped = false;
         loop {
+            // The common case first: a run of ordinary characters.
+            while let Some(&b) = bytes.get(pos) {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                pos += 1;
+            }
             match bytes.get(pos) {
                 None => return Err(JsonError::Syntax),
                 Some(b'"') => break,

@@ -64,33 +64,53 @@ pub(crate) struct Registered<'a> {
     pub(crate) iat: Option<NumericDate>,
 }
 
+/// The registered claims as found while the payload was parsed, types not yet checked (that
+/// happens only after the signature holds).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct RawRegistered<'a> {
+    iss: Option<Value<'a>>,
+    sub: Option<Value<'a>>,
+    jti: Option<Value<'a>>,
+    aud: Option<Value<'a>>,
+    exp: Option<Value<'a>>,
+    nbf: Option<Value<'a>>,
+    iat: Option<Value<'a>>,
+}
+
+impl<'a> RawRegistered<'a> {
+    /// Records a top-level member if it is a registered claim. Escaped spellings of registered
+    /// names (`"\u0065xp"`) count as the names themselves; duplicates were refused by the parser.
+    pub(crate) fn offer(&mut self, name: JsonStr<'a>, value: Value<'a>) {
+        let mut buf = [0u8; 3];
+        let Some(name) = name.as_plain().or_else(|| name.decode_into(&mut buf)) else {
+            return;
+        };
+        let slot = match name {
+            "iss" => &mut self.iss,
+            "sub" => &mut self.sub,
+            "jti" => &mut self.jti,
+            "aud" => &mut self.aud,
+            "exp" => &mut self.exp,
+            "nbf" => &mut self.nbf,
+            "iat" => &mut self.iat,
+            _ => return,
+        };
+        *slot = Some(value);
+    }
+}
+
 impl<'a> Registered<'a> {
-    /// Reads the registered claims of a payload object, checking their JSON types.
-    pub(crate) fn read(payload: Value<'a>) -> Result<Self, Error> {
-        let mut reg = Registered::default();
-        let members = payload.members().ok_or(Error::Malformed)?;
-        for (name, value) in members {
-            let mut buf = [0u8; 3];
-            let name = match name.as_plain() {
-                Some(plain) => plain,
-                // Escaped spellings of registered names ("\u0065xp") count as the names themselves.
-                None => match name.decode_into(&mut buf) {
-                    Some(decoded) => decoded,
-                    None => continue,
-                },
-            };
-            match name {
-                "iss" => reg.iss = Some(string_claim(value)?),
-                "sub" => reg.sub = Some(string_claim(value)?),
-                "jti" => reg.jti = Some(string_claim(value)?),
-                "aud" => reg.aud = Some(audience_claim(value)?),
-                "exp" => reg.exp = Some(date_claim(value)?),
-                "nbf" => reg.nbf = Some(date_claim(value)?),
-                "iat" => reg.iat = Some(date_claim(value)?),
-                _ => {}
-            }
-        }
-        Ok(reg)
+    /// Checks the JSON types of the registered claims found in the payload.
+    pub(crate) fn check(raw: &RawRegistered<'a>) -> Result<Self, Error> {
+        Ok(Registered {
+            iss: raw.iss.map(string_claim).transpose()?,
+            sub: raw.sub.map(string_claim).transpose()?,
+            jti: raw.jti.map(string_claim).transpose()?,
+            aud: raw.aud.map(audience_claim).transpose()?,
+            exp: raw.exp.map(date_claim).transpose()?,
+            nbf: raw.nbf.map(date_claim).transpose()?,
+            iat: raw.iat.map(date_claim).transpose()?,
+        })
     }
 
     pub(crate) fn has(&self, claim: super::Claim) -> bool {

@@ -36,6 +36,11 @@ impl NumericDate {
     /// Parses strict JSON number text. `None` if it is not a number or is outside the double range.
     pub fn parse(text: &str) -> Option<Self> {
         let bytes = text.as_bytes();
+        // Fast path: the usual NumericDate, a plain non-negative integer that fits i64 with room.
+        if !bytes.is_empty() && bytes.len() <= 18 && bytes.iter().all(u8::is_ascii_digit) {
+            let seconds = bytes.iter().fold(0i64, |acc, &d| acc * 10 + i64::from(d - b'0'));
+            return Some(NumericDate::from_seconds(seconds));
+        }
         let (negative, rest) = match bytes.split_first() {
             Some((b'-', rest)) => (true, rest),
             _ => (false, bytes),

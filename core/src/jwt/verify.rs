@@ -6,9 +6,9 @@
 //! returned claims borrow the caller's scratch buffer; never allocates, never panics on any input.
 
 use crate::base64url;
-use crate::json::{self, JsonError, JsonStr, Kind, Value};
+use crate::json::{self, JsonError, JsonStr, Value};
 
-use super::claims::{Claims, Header, Registered};
+use super::claims::{Claims, Header, RawRegistered, Registered};
 use super::key::Key;
 use super::policy::{Claim, Policy};
 use super::{Algorithm, Error};
@@ -78,15 +78,17 @@ pub fn verify<'s>(
         return Err(Error::BufferTooSmall);
     }
     let (header_buf, rest) = scratch.split_at_mut(header_len);
-    let header_bytes: &'s [u8] = base64url::decode(header_b64, header_buf).ok_or(Error::Malformed)?;
-    let payload_bytes: &'s [u8] = base64url::decode(payload_b64, rest).ok_or(Error::Malformed)?;
+    let header_bytes: &'s [u8] = base64url::decode_public(header_b64, header_buf).ok_or(Error::Malformed)?;
+    let payload_bytes: &'s [u8] = base64url::decode_public(payload_b64, rest).ok_or(Error::Malformed)?;
     let mut signature_buf = [0u8; MAX_SIGNATURE_BYTES];
     let signature = decode_signature(signature_b64, &mut signature_buf)?;
-    let header_json = json_object(header_bytes)?;
-    let payload_json = json_object(payload_bytes)?;
+    let mut header_fields = HeaderFields::default();
+    let header_json = json_object(header_bytes, |name, value| header_fields.offer(name, value))?;
+    let mut raw_claims = RawRegistered::default();
+    let payload_json = json_object(payload_bytes, |name, value| raw_claims.offer(name, value))?;
 
     // 3. Header policy.
-    let header = read_header(header_json, policy)?;
+    let header = read_header(header_json, &header_fields, policy)?;
 
     // 4. Key selection, then 5. the signature.
     let key = select_key(keys, header.alg, header.kid)?;
@@ -94,7 +96,7 @@ pub fn verify<'s>(
     key.verify_signature(header.alg, signing_input, signature)?;
 
     // 6. Claims.
-    let registered = Registered::read(payload_json)?;
+    let registered = Registered::check(&raw_claims)?;
     check_claims(&registered, policy, now)?;
     Ok(Claims::new(payload_json, header, registered))
 }
@@ -125,53 +127,60 @@ fn decode_signature<'b>(segment: &[u8], buf: &'b mut [u8; MAX_SIGNATURE_BYTES]) 
         let alphabet_ok = segment.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_');
         return if alphabet_ok { Ok(None) } else { Err(Error::Malformed) };
     }
-    base64url::decode(segment, buf).map(Some).ok_or(Error::Malformed)
+    base64url::decode_public(segment, buf).map(Some).ok_or(Error::Malformed)
 }
 
-fn json_object(bytes: &[u8]) -> Result<Value<'_>, Error> {
-    let value = json::parse(bytes, MAX_JSON_DEPTH).map_err(|e| match e {
-        JsonError::DuplicateName => Error::DuplicateMember,
-        JsonError::Syntax | JsonError::TooDeep => Error::Malformed,
-    })?;
-    if value.kind() == Kind::Object {
-        Ok(value)
-    } else {
-        Err(Error::Malformed)
-    }
+/// Parses a strict JSON object in one pass, handing its top-level members to `on_member`.
+fn json_object<'a>(bytes: &'a [u8], on_member: impl FnMut(JsonStr<'a>, Value<'a>)) -> Result<Value<'a>, Error> {
+    json::parse_object(bytes, MAX_JSON_DEPTH, on_member)
+        .map_err(|e| match e {
+            JsonError::DuplicateName => Error::DuplicateMember,
+            JsonError::Syntax | JsonError::TooDeep => Error::Malformed,
+        })?
+        .ok_or(Error::Malformed)
 }
 
-fn read_header<'a>(raw: Value<'a>, policy: &Policy<'_>) -> Result<Header<'a>, Error> {
-    let mut alg = None;
-    let mut kid = None;
-    let mut typ = None;
-    let mut cty = None;
-    let mut crit = false;
-    let mut b64 = false;
-    for (name, value) in raw.members().ok_or(Error::Malformed)? {
+/// The header parameters apiward reads, as found while parsing.
+#[derive(Default)]
+struct HeaderFields<'a> {
+    alg: Option<Value<'a>>,
+    kid: Option<Value<'a>>,
+    typ: Option<Value<'a>>,
+    cty: Option<Value<'a>>,
+    crit: bool,
+    b64: bool,
+}
+
+impl<'a> HeaderFields<'a> {
+    fn offer(&mut self, name: JsonStr<'a>, value: Value<'a>) {
         let mut buf = [0u8; 4];
         let Some(name) = name.as_plain().or_else(|| name.decode_into(&mut buf)) else {
-            continue;
+            return;
         };
         match name {
-            "alg" => alg = Some(value),
-            "kid" => kid = Some(value),
-            "typ" => typ = Some(value),
-            "cty" => cty = Some(value),
-            "crit" => crit = true,
-            "b64" => b64 = true,
+            "alg" => self.alg = Some(value),
+            "kid" => self.kid = Some(value),
+            "typ" => self.typ = Some(value),
+            "cty" => self.cty = Some(value),
+            "crit" => self.crit = true,
+            "b64" => self.b64 = true,
             // jwk, jku, x5u, x5c, x5t…: never used, never fetched; their presence is harmless.
             _ => {}
         }
     }
-    let alg = alg.and_then(|v| v.as_str()).ok_or(Error::Malformed)?;
-    let kid = kid.map(|v| v.as_str().ok_or(Error::Malformed)).transpose()?;
-    let typ = typ.map(|v| v.as_str().ok_or(Error::Malformed)).transpose()?;
-    let cty = cty.map(|v| v.as_str().ok_or(Error::Malformed)).transpose()?;
-    if crit {
+}
+
+fn read_header<'a>(raw: Value<'a>, fields: &HeaderFields<'a>, policy: &Policy<'_>) -> Result<Header<'a>, Error> {
+    let string = |v: Option<Value<'a>>| v.map(|v| v.as_str().ok_or(Error::Malformed)).transpose();
+    let alg = fields.alg.and_then(|v| v.as_str()).ok_or(Error::Malformed)?;
+    let kid = string(fields.kid)?;
+    let typ = string(fields.typ)?;
+    let cty = string(fields.cty)?;
+    if fields.crit {
         // We implement no extensions (RFC 7515 §4.1.11): any `crit` must be refused.
         return Err(Error::UnsupportedCrit);
     }
-    if b64 {
+    if fields.b64 {
         // RFC 7797 `b64` is only meaningful under `crit`; alone it is a malformed header.
         return Err(Error::Malformed);
     }
