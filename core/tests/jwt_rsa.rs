@@ -427,11 +427,19 @@ fn roundtrip_4096() {
     check_stored("rsa4096", 4096);
 }
 
+// 2049, 2057, 3073, 4097: modBits ≡ 1 (mod 8), so the PSS block is k - 1 bytes; 2050 and 2063:
+// other top-byte layouts.
+
 #[test]
-fn roundtrip_odd_sizes() {
-    // 2049, 2057, 3073, 4097: modBits ≡ 1 (mod 8), so the PSS block is k - 1 bytes; 2050 and 2063:
-    // other top-byte layouts.
-    for bits in [2049, 2050, 2057, 2063, 3073, 4097] {
+fn roundtrip_odd_sizes_2049_to_2063() {
+    for bits in [2049, 2050, 2057, 2063] {
+        check_stored(&format!("rsa{bits}"), bits);
+    }
+}
+
+#[test]
+fn roundtrip_odd_sizes_3073_4097() {
+    for bits in [3073, 4097] {
         check_stored(&format!("rsa{bits}"), bits);
     }
 }

@@ -19,8 +19,8 @@ pub const MAX_JSON_DEPTH: usize = json::MAX_DEPTH;
 /// Longest signature any supported algorithm produces (RSA-8192).
 const MAX_SIGNATURE_BYTES: usize = 1024;
 
-/// Scratch bytes enough to verify any token of up to `max_token_bytes` (the decoded header and
-/// payload are at most 3/4 of the token).
+/// Scratch bytes enough to verify any token of up to `max_token_bytes` (the decoded header,
+/// payload and signature together are at most 3/4 of the token).
 pub const fn scratch_len(max_token_bytes: usize) -> usize {
     max_token_bytes / 4 * 3 + 3
 }
@@ -74,14 +74,16 @@ pub fn verify<'s>(
     let (signing_input, header_b64, payload_b64, signature_b64) = split(token)?;
     let header_len = base64url::decoded_len(header_b64.len()).ok_or(Error::Malformed)?;
     let payload_len = base64url::decoded_len(payload_b64.len()).ok_or(Error::Malformed)?;
-    if header_len.saturating_add(payload_len) > scratch.len() {
+    let signature_len = base64url::decoded_len(signature_b64.len()).ok_or(Error::Malformed)?;
+    if header_len.saturating_add(payload_len).saturating_add(signature_len.min(MAX_SIGNATURE_BYTES)) > scratch.len() {
         return Err(Error::BufferTooSmall);
     }
+    // The caller's scratch holds all three decoded segments: no large buffer on our stack.
     let (header_buf, rest) = scratch.split_at_mut(header_len);
+    let (payload_buf, signature_buf) = rest.split_at_mut(payload_len);
     let header_bytes: &'s [u8] = base64url::decode_public(header_b64, header_buf).ok_or(Error::Malformed)?;
-    let payload_bytes: &'s [u8] = base64url::decode_public(payload_b64, rest).ok_or(Error::Malformed)?;
-    let mut signature_buf = [0u8; MAX_SIGNATURE_BYTES];
-    let signature = decode_signature(signature_b64, &mut signature_buf)?;
+    let payload_bytes: &'s [u8] = base64url::decode_public(payload_b64, payload_buf).ok_or(Error::Malformed)?;
+    let signature = decode_signature(signature_b64, signature_buf)?;
     let mut header_fields = HeaderFields::default();
     let header_json = json_object(header_bytes, |name, value| header_fields.offer(name, value))?;
     let mut raw_claims = RawRegistered::default();
@@ -121,7 +123,7 @@ fn split(token: &[u8]) -> Result<Segments<'_>, Error> {
 
 /// Strictly decodes the signature segment. A well-formed segment longer than any signature we
 /// verify is `Ok(None)`: it can only fail as a bad signature.
-fn decode_signature<'b>(segment: &[u8], buf: &'b mut [u8; MAX_SIGNATURE_BYTES]) -> Result<Option<&'b [u8]>, Error> {
+fn decode_signature<'b>(segment: &[u8], buf: &'b mut [u8]) -> Result<Option<&'b [u8]>, Error> {
     let too_long = base64url::decoded_len(segment.len()).is_some_and(|n| n > MAX_SIGNATURE_BYTES);
     if too_long {
         let alphabet_ok = segment.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_');
