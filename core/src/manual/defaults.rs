@@ -7,8 +7,8 @@
 //! |---|---|---|
 //! | Allowed algorithms | none | An allow-list must be chosen per deployment (RFC 8725 §3.1); there is no "accept what the header says". |
 //! | `max_token_bytes` | 8192 | Real access tokens are 0.5–2 KiB; 8 KiB is the common header-size limit of HTTP servers (nginx, Node). Checked before decoding. |
-//! | Scratch buffer | [`scratch_len`](crate::jwt::scratch_len)`(max_token_bytes)` ≈ ¾ of the token | The decoded header and claims are held there; the caller owns it. |
-//! | Required claims | `exp` | A token without expiry is a permanent credential (RFC 8725 §3.10 spirit). Issuers/audiences/`max_age` in the policy add `iss`/`aud`/`iat`. |
+//! | Scratch buffer | [`scratch_len`](crate::jwt::scratch_len)`(max_token_bytes)` ≈ ¾ of the token | The decoded header, claims and signature are held there; the caller owns it, so the verifier's own stack stays small (firmware). |
+//! | Required claims | `exp` | A token without expiry is a permanent credential. `Policy::require` adds claims; only `Policy::allow_missing_exp` (named as the loosening it is) drops `exp`. Issuers/audiences/`max_age` in the policy add `iss`/`aud`/`iat`. |
 //! | Leeway | 0 s | Clock skew tolerance is a deliberate choice (30–60 s is typical); zero is the strict starting point. |
 //! | Audience | none | A token carrying `aud` is then refused (RFC 7519 §4.1.3), so tokens minted for another API never pass by default. |
 //! | JSON nesting | 64 levels | Claims rarely exceed 5; 64 accepts every realistic document (≥ 32 as promised) and bounds the fixed depth stack. |
@@ -17,3 +17,6 @@
 //! | HMAC secret | 32–256 bytes | At least the hash output (RFC 7518 §3.2: HS384 needs 48, HS512 64); longer than 256 is a mistake, not strength. |
 //! | RSA modulus | 2048–8192 bits | RFC 7518 §3.3 minimum; 8192 bounds the fixed integer size and the work per verify. |
 //! | Public exponent | any odd e in 3..2^64 | Exponent size is not a security parameter for verification; small-e forgeries are stopped by full-block comparison. |
+//! | Weak keys inside a JWKS | kept as placeholders | An identity provider's JWKS may still list a legacy 1024-bit key; refusing the whole set would take the good keys down with it. A weak member is never a candidate without a `kid`, and a `kid` selecting it gives `weak_key`. A single weak key given alone is an error at import. Malformed members fail the whole set. |
+//! | Unsupported key types in a JWKS | kept, usable for nothing | X25519 or secp256k1 entries (encryption keys, other ecosystems) must not break loading; a `kid` selecting one gives `key_alg_mismatch`. |
+//! | Signature backend | RustCrypto (no heap) | Runs everywhere, firmware included. The `ring` feature (hosted only) is faster for RSA and P-256/P-384 and gives the same verdicts on the same vectors, but ring's RSA code allocates (5 allocations per RS256 verify, measured by `tests/no_alloc.rs`). |
