@@ -45,6 +45,10 @@ impl JsonError {
 /// [`JsonError`] naming the first rule broken.
 pub fn parse(input: &[u8], max_depth: usize) -> Result<Value<'_>, JsonError> {
     let text = core::str::from_utf8(input).map_err(|_| JsonError::Syntax)?;
+    let start = reader::skip_ws_at(text.as_bytes(), 0);
+    if text.as_bytes().get(start) == Some(&b'{') {
+        return document_object(text, start, max_depth, |_, _| {});
+    }
     let mut reader = Reader::new(text, max_depth);
     while reader.next_event()?.is_some() {}
     Ok(Value::from_validated(text.trim_matches(value::is_ws)))
@@ -62,22 +66,28 @@ pub fn parse_object<'a>(
     mut on_member: impl FnMut(JsonStr<'a>, Value<'a>),
 ) -> Result<Option<Value<'a>>, JsonError> {
     let text = core::str::from_utf8(input).map_err(|_| JsonError::Syntax)?;
-    let mut reader = Reader::new(text, max_depth);
-    if reader.next_event()? != Some(Event::ObjectStart) {
+    let start = reader::skip_ws_at(text.as_bytes(), 0);
+    if text.as_bytes().get(start) != Some(&b'{') {
+        let mut reader = Reader::new(text, max_depth);
         while reader.next_event()?.is_some() {}
         return Ok(None);
     }
-    loop {
-        match reader.next_event()? {
-            Some(Event::Name(name)) => on_member(name, Value::from_validated(reader.skip()?)),
-            Some(Event::ObjectEnd) => break,
-            _ => return Err(JsonError::Syntax),
-        }
-    }
-    if reader.next_event()?.is_some() {
+    document_object(text, start, max_depth, |name, raw| on_member(name, Value::from_validated(raw))).map(Some)
+}
+
+/// Checks a document whose first non-whitespace byte, at `start`, is `{`: the object, then nothing
+/// but whitespace.
+fn document_object<'a>(
+    text: &'a str,
+    start: usize,
+    max_depth: usize,
+    on_member: impl FnMut(JsonStr<'a>, &'a str),
+) -> Result<Value<'a>, JsonError> {
+    let end = reader::object_members(text, start, max_depth.min(MAX_DEPTH), on_member)?;
+    if reader::skip_ws_at(text.as_bytes(), end) != text.len() {
         return Err(JsonError::Syntax);
     }
-    Ok(Some(Value::from_validated(text.trim_matches(value::is_ws))))
+    text.get(start..end).map(Value::from_validated).ok_or(JsonError::Syntax)
 }
 
 #[cfg(test)]

@@ -3,8 +3,12 @@
 //! It decides, event by event, whether the text so far is strict JSON; it guarantees O(depth cap)
 //! memory and never recurses on input depth; it never unescapes into a buffer (names are compared
 //! by streaming their characters).
+//!
+//! It also holds the scanning primitives (strings eight bytes at a time, numbers, literals) and the
+//! specialised loop [`object_members`] that checks a top-level object's members straight from the
+//! bytes, with the same verdicts, handing only nested containers to a [`Reader`].
 
-use super::value::{skip_string, skip_value, JsonStr};
+use super::value::{short_fingerprint, skip_string, skip_value, JsonStr};
 use super::{JsonError, MAX_DEPTH};
 
 /// One step of a JSON text, in document order.
@@ -87,6 +91,14 @@ impl<'a> Reader<'a> {
             fingerprints: [0; FINGERPRINTS],
             fingerprint_len: 0,
         }
+    }
+
+    /// A reader whose one value starts at byte `pos` of `text` (used to check a container nested in
+    /// an object that the fast member loop is walking; [`Reader::skip`] then stops right after it).
+    pub(super) fn at(text: &'a str, pos: usize, max_depth: usize) -> Self {
+        let mut reader = Reader::new(text, max_depth);
+        reader.pos = pos;
+        reader
     }
 
     /// Current nesting depth (0 outside any container).
@@ -273,7 +285,7 @@ impl<'a> Reader<'a> {
         let overflowed = (self.overflow_bits >> level) & 1 == 1;
         if overflowed || seen.contains(&fingerprint) {
             let start = self.object_start.get(level).map_or(0, |s| usize::try_from(*s).unwrap_or(0));
-            if self.earlier_name_equals(start, name_start, name) {
+            if earlier_name_equals(self.text, start, name_start, name) {
                 return Err(JsonError::DuplicateName);
             }
         }
@@ -286,27 +298,6 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// Exact comparison of `name` with every member name of the object whose body starts at
-    /// `start`, up to `end`. The text in between has already been validated.
-    fn earlier_name_equals(&self, start: usize, end: usize, name: JsonStr<'a>) -> bool {
-        let bytes = self.text.as_bytes();
-        let mut pos = start;
-        loop {
-            pos = skip_ws_at(bytes, pos);
-            if pos >= end || bytes.get(pos) != Some(&b'"') {
-                return false;
-            }
-            let name_end = skip_string(bytes, pos);
-            let earlier = JsonStr::from_quoted(self.text.get(pos..name_end).unwrap_or("\"\""));
-            if earlier.eq_json(name) {
-                return true;
-            }
-            pos = skip_ws_at(bytes, name_end) + 1; // ':'
-            pos = skip_value(bytes, skip_ws_at(bytes, pos));
-            pos = skip_ws_at(bytes, pos) + 1; // ','
-        }
-    }
-
     fn literal(&mut self, word: &str, event: Event<'a>) -> Result<Event<'a>, JsonError> {
         if self.text.as_bytes().get(self.pos..).is_some_and(|rest| rest.starts_with(word.as_bytes())) {
             self.pos += word.len();
@@ -317,77 +308,299 @@ impl<'a> Reader<'a> {
     }
 
     fn number(&mut self) -> Result<&'a str, JsonError> {
-        let bytes = self.text.as_bytes();
         let start = self.pos;
-        let mut pos = start;
-        if bytes.get(pos) == Some(&b'-') {
-            pos += 1;
-        }
-        match bytes.get(pos) {
-            Some(b'0') => pos += 1,
-            Some(b'1'..=b'9') => pos = digits(bytes, pos),
-            _ => return Err(JsonError::Syntax),
-        }
-        if bytes.get(pos) == Some(&b'.') {
-            let after = digits(bytes, pos + 1);
-            if after == pos + 1 {
-                return Err(JsonError::Syntax);
-            }
-            pos = after;
-        }
-        if let Some(b'e' | b'E') = bytes.get(pos) {
-            pos += 1;
-            if let Some(b'+' | b'-') = bytes.get(pos) {
-                pos += 1;
-            }
-            let after = digits(bytes, pos);
-            if after == pos {
-                return Err(JsonError::Syntax);
-            }
-            pos = after;
-        }
-        self.pos = pos;
-        self.text.get(start..pos).ok_or(JsonError::Syntax)
+        self.pos = scan_number(self.text.as_bytes(), start)?;
+        self.text.get(start..self.pos).ok_or(JsonError::Syntax)
     }
 
     /// Validates the string starting at the opening quote and returns its content view.
     fn string(&mut self) -> Result<JsonStr<'a>, JsonError> {
-        let bytes = self.text.as_bytes();
-        let start = self.pos;
-        let mut pos = start + 1;
-        let mut escaped = false;
-        loop {
-            // The common case first: a run of ordinary characters.
-            while let Some(&b) = bytes.get(pos) {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                pos += 1;
-            }
-            match bytes.get(pos) {
-                None => return Err(JsonError::Syntax),
-                Some(b'"') => break,
-                Some(b'\\') => {
-                    escaped = true;
-                    pos = escape(bytes, pos)?;
-                }
-                Some(0x00..=0x1f) => return Err(JsonError::Syntax),
-                Some(_) => pos += 1,
-            }
-        }
-        self.pos = pos + 1;
-        let content = self.text.get(start + 1..pos).ok_or(JsonError::Syntax)?;
-        Ok(JsonStr::new(content, escaped))
+        let (content, end) = scan_string(self.text, self.pos)?;
+        self.pos = end;
+        Ok(content)
     }
 }
 
+/// Validates the number starting at `pos` (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`) and
+/// returns the offset just after it.
+#[inline(always)]
+pub(super) fn scan_number(bytes: &[u8], start: usize) -> Result<usize, JsonError> {
+    let mut pos = start;
+    if bytes.get(pos) == Some(&b'-') {
+        pos += 1;
+    }
+    match bytes.get(pos) {
+        Some(b'0') => pos += 1,
+        Some(b'1'..=b'9') => pos = digits(bytes, pos + 1),
+        _ => return Err(JsonError::Syntax),
+    }
+    if bytes.get(pos) == Some(&b'.') {
+        let after = digits(bytes, pos + 1);
+        if after == pos + 1 {
+            return Err(JsonError::Syntax);
+        }
+        pos = after;
+    }
+    if let Some(b'e' | b'E') = bytes.get(pos) {
+        pos += 1;
+        if let Some(b'+' | b'-') = bytes.get(pos) {
+            pos += 1;
+        }
+        let after = digits(bytes, pos);
+        if after == pos {
+            return Err(JsonError::Syntax);
+        }
+        pos = after;
+    }
+    Ok(pos)
+}
+
+/// Validates the string whose opening quote is at `pos`; returns its content view and the offset
+/// just after the closing quote.
+#[inline]
+pub(super) fn scan_string(text: &str, pos: usize) -> Result<(JsonStr<'_>, usize), JsonError> {
+    let (end, escaped) = string_end(text.as_bytes(), pos).ok_or(JsonError::Syntax)?;
+    let content = text.get(pos + 1..end).ok_or(JsonError::Syntax)?;
+    Ok((JsonStr::new(content, escaped), end + 1))
+}
+
+/// Validates the string whose opening quote is at `pos`; returns the offset of its closing quote
+/// and whether it holds escapes, or `None` when it is not a valid string (kept to two registers:
+/// this runs for every name and most values).
+#[inline(always)]
+fn string_end(bytes: &[u8], pos: usize) -> Option<(usize, bool)> {
+    let mut end = pos + 1;
+    let mut escaped = false;
+    loop {
+        end = string_stop(bytes, end);
+        match bytes.get(end) {
+            Some(b'"') => return Some((end, escaped)),
+            Some(b'\\') => {
+                escaped = true;
+                end = escape(bytes, end).ok()?;
+            }
+            // A raw control character, or the input ended inside the string.
+            _ => return None,
+        }
+    }
+}
+
+/// The first offset at or after `pos` holding `"`, `\` or a control character (< 0x20), or the
+/// input length: everything before it is ordinary string content (the text is valid UTF-8, and no
+/// byte of a multi-byte character is below 0x80).
+#[inline(always)]
+fn string_stop(bytes: &[u8], mut pos: usize) -> usize {
+    // Eight bytes per step: most of a JWT is string content.
+    while let Some(chunk) = bytes.get(pos..pos + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else { break };
+        let stops = stop_mask(u64::from_le_bytes(word));
+        if stops != 0 {
+            return pos + usize::try_from(stops.trailing_zeros() / 8).unwrap_or(0);
+        }
+        pos += 8;
+    }
+    while let Some(&b) = bytes.get(pos) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            break;
+        }
+        pos += 1;
+    }
+    pos
+}
+
+/// The high bit of each byte of `w` (little-endian) that is `"`, `\\` or below 0x20, plus
+/// possibly some bytes after the first such one. In each "byte is zero / below n" mask the lowest
+/// set bit is exact (a borrow can only create false hits above a true one), so the lowest set bit
+/// of the union marks the first stop byte.
+#[inline(always)]
+fn stop_mask(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const QUOTES: u64 = ONES * 0x22;
+    const BACKSLASHES: u64 = ONES * 0x5c;
+    const SPACES: u64 = ONES * 0x20;
+    let quote = w ^ QUOTES;
+    let backslash = w ^ BACKSLASHES;
+    ((quote.wrapping_sub(ONES) & !quote) | (backslash.wrapping_sub(ONES) & !backslash) | (w.wrapping_sub(SPACES) & !w))
+        & HIGHS
+}
+
+/// The common member name: the eight bytes from `start` (just after the opening quote) hold the
+/// whole name, plain, and its closing quote. Returns its length and those bytes as a
+/// little-endian word, so the name is checked and fingerprinted from a single load.
+#[inline(always)]
+fn short_name(bytes: &[u8], start: usize) -> Option<(usize, u64)> {
+    let word = u64::from_le_bytes(*bytes.get(start..)?.first_chunk::<8>()?);
+    let stops = stop_mask(word);
+    let len = usize::try_from(stops.trailing_zeros() / 8).ok()?;
+    (stops != 0 && bytes.get(start + len) == Some(&b'"')).then_some((len, word))
+}
+
+/// Validates the scalar (string, number, literal) starting at `pos` and returns the offset just
+/// after it; anything else (a container, a stray byte, the end of input) is a syntax error.
+#[inline(always)]
+fn scan_scalar(text: &str, pos: usize) -> Result<usize, JsonError> {
+    let bytes = text.as_bytes();
+    let word: &[u8] = match bytes.get(pos) {
+        Some(b'"') => return string_end(bytes, pos).map(|(end, _)| end + 1).ok_or(JsonError::Syntax),
+        Some(b'-' | b'0'..=b'9') => return scan_number(bytes, pos),
+        Some(b't') => b"true",
+        Some(b'f') => b"false",
+        Some(b'n') => b"null",
+        _ => return Err(JsonError::Syntax),
+    };
+    match bytes.get(pos..) {
+        Some(rest) if rest.starts_with(word) => Ok(pos + word.len()),
+        _ => Err(JsonError::Syntax),
+    }
+}
+
+/// The names already seen in one object, for duplicate detection without allocation: a 32-bit
+/// fingerprint per name while the table lasts, with an exact rescan of the object only when a
+/// fingerprint matches (a duplicate, or a rare collision); past the table, a rescan per name.
+struct NameTable {
+    /// Bit `f % 64` set for every fingerprint `f` in the table: most new names miss it and skip
+    /// the table search entirely.
+    seen: u64,
+    fingerprints: [u32; FINGERPRINTS],
+    len: usize,
+    /// Offset just after the object's `{`, where a rescan begins.
+    body: usize,
+}
+
+impl NameTable {
+    fn new(body: usize) -> Self {
+        NameTable { seen: 0, fingerprints: [0; FINGERPRINTS], len: 0, body }
+    }
+
+    /// Records `name` (whose opening quote is at `name_start`, and whose
+    /// [`JsonStr::fingerprint`] is `fingerprint`), or reports that an earlier member of the object
+    /// has the same unescaped name.
+    #[inline(always)]
+    fn insert(&mut self, text: &str, name: JsonStr<'_>, name_start: usize, fingerprint: u32) -> Result<(), JsonError> {
+        let bit = 1u64 << (fingerprint % 64);
+        let known =
+            self.seen & bit != 0 && self.fingerprints.get(..self.len).is_some_and(|seen| seen.contains(&fingerprint));
+        // Once the table is full every name is checked exactly, against the whole object.
+        let full = self.len >= FINGERPRINTS;
+        if (known || full) && earlier_name_equals(text, self.body, name_start, name) {
+            return Err(JsonError::DuplicateName);
+        }
+        if let Some(slot) = self.fingerprints.get_mut(self.len) {
+            *slot = fingerprint;
+            self.len += 1;
+            self.seen |= bit;
+        }
+        Ok(())
+    }
+}
+
+/// The (validated) member name whose opening quote is at `pos`.
+fn name_at(text: &str, pos: usize) -> JsonStr<'_> {
+    let end = skip_string(text.as_bytes(), pos);
+    JsonStr::from_quoted(text.get(pos..end).unwrap_or("\"\""))
+}
+
+/// Exact comparison of `name` with every member name of the object whose body starts at `start`,
+/// up to `end`. The text in between has already been validated.
+fn earlier_name_equals(text: &str, start: usize, end: usize, name: JsonStr<'_>) -> bool {
+    let bytes = text.as_bytes();
+    let mut pos = start;
+    loop {
+        pos = skip_ws_at(bytes, pos);
+        if pos >= end || bytes.get(pos) != Some(&b'"') {
+            return false;
+        }
+        if name_at(text, pos).eq_json(name) {
+            return true;
+        }
+        pos = skip_ws_at(bytes, skip_string(bytes, pos)) + 1; // ':'
+        pos = skip_value(bytes, skip_ws_at(bytes, pos));
+        pos = skip_ws_at(bytes, pos) + 1; // ','
+    }
+}
+
+/// Validates the object whose `{` is at `open` (at depth 0 of a document nested at most
+/// `max_depth` levels, already capped), handing each member to `on_member`, and returns the offset
+/// just after its `}`.
+///
+/// This is the hot path of JWT verification, so members with scalar values are checked by a
+/// straight loop over the bytes with no reader state; a member whose value is a container hands
+/// that value to a [`Reader`] one level deeper. The verdicts and their order are the reader's:
+/// every byte is still checked, in document order.
+pub(super) fn object_members<'a>(
+    text: &'a str,
+    open: usize,
+    max_depth: usize,
+    mut on_member: impl FnMut(JsonStr<'a>, &'a str),
+) -> Result<usize, JsonError> {
+    if max_depth == 0 {
+        return Err(JsonError::TooDeep);
+    }
+    let bytes = text.as_bytes();
+    let mut names = NameTable::new(open + 1);
+    let mut pos = skip_ws_at(bytes, open + 1);
+    if bytes.get(pos) == Some(&b'}') {
+        return Ok(pos + 1);
+    }
+    loop {
+        if bytes.get(pos) != Some(&b'"') {
+            return Err(JsonError::Syntax);
+        }
+        let (name, after_name, fingerprint) = match short_name(bytes, pos + 1) {
+            Some((len, word)) => {
+                let name = text.get(pos + 1..pos + 1 + len).ok_or(JsonError::Syntax)?;
+                (JsonStr::new(name, false), pos + len + 2, short_fingerprint(word, len))
+            }
+            None => {
+                let (name, after_name) = scan_string(text, pos)?;
+                (name, after_name, name.fingerprint())
+            }
+        };
+        names.insert(text, name, pos, fingerprint)?;
+        pos = skip_ws_at(bytes, after_name);
+        if bytes.get(pos) != Some(&b':') {
+            return Err(JsonError::Syntax);
+        }
+        let start = skip_ws_at(bytes, pos + 1);
+        let end = match bytes.get(start) {
+            Some(b'{' | b'[') => {
+                let mut nested = Reader::at(text, start, max_depth - 1);
+                nested.skip()?;
+                nested.offset()
+            }
+            _ => scan_scalar(text, start)?,
+        };
+        on_member(name, text.get(start..end).ok_or(JsonError::Syntax)?);
+        pos = skip_ws_at(bytes, end);
+        match bytes.get(pos) {
+            Some(b',') => pos = skip_ws_at(bytes, pos + 1),
+            Some(b'}') => return Ok(pos + 1),
+            _ => return Err(JsonError::Syntax),
+        }
+    }
+}
+
+#[inline(always)]
 fn digits(bytes: &[u8], mut pos: usize) -> usize {
+    // Eight digits per step first (NumericDate claims have ten): a byte is a digit exactly when
+    // its high nibble is 3 and adding 6 does not carry out of its low nibble.
+    while let Some(chunk) = bytes.get(pos..pos + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else { break };
+        let w = u64::from_le_bytes(word);
+        const HIGH_NIBBLES: u64 = 0xf0f0_f0f0_f0f0_f0f0;
+        if (w & HIGH_NIBBLES) | ((w.wrapping_add(0x0606_0606_0606_0606) & HIGH_NIBBLES) >> 4) != 0x3333_3333_3333_3333 {
+            break;
+        }
+        pos += 8;
+    }
     while let Some(b'0'..=b'9') = bytes.get(pos) {
         pos += 1;
     }
     pos
 }
 
+#[inline]
 pub(super) fn skip_ws_at(bytes: &[u8], mut pos: usize) -> usize {
     while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(pos) {
         pos += 1;

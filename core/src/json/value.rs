@@ -265,23 +265,74 @@ impl<'a> JsonStr<'a> {
         core::str::from_utf8(buf.get(..len)?).ok()
     }
 
-    /// A 32-bit FNV-1a fingerprint of the unescaped UTF-8 bytes (for duplicate detection).
+    /// A 32-bit fingerprint of the unescaped UTF-8 bytes (for duplicate detection). Equal names
+    /// always get equal fingerprints, escaped or not; unequal ones rarely do, and an exact
+    /// comparison settles every match.
     pub(super) fn fingerprint(&self) -> u32 {
-        const PRIME: u32 = 0x0100_0193;
-        let mut h: u32 = 0x811c_9dc5;
-        let mut eat = |b: u8| {
-            h ^= u32::from(b);
-            h = h.wrapping_mul(PRIME);
-        };
+        let mut hash = NameHash::default();
         if self.escaped {
             let mut utf8 = [0u8; 4];
             for c in self.chars() {
-                c.encode_utf8(&mut utf8).bytes().for_each(&mut eat);
+                c.encode_utf8(&mut utf8).bytes().for_each(|b| hash.push(b));
             }
         } else {
-            self.raw.bytes().for_each(&mut eat);
+            // Whole words straight from the text; the same bytes pushed one at a time (as the
+            // escaped path does) build the same words.
+            let mut chunks = self.raw.as_bytes().chunks_exact(8);
+            for chunk in &mut chunks {
+                if let Ok(word) = <[u8; 8]>::try_from(chunk) {
+                    hash.mix_word(u64::from_le_bytes(word), 8);
+                }
+            }
+            chunks.remainder().iter().for_each(|&b| hash.push(b));
         }
-        h
+        hash.finish()
+    }
+}
+
+/// [`JsonStr::fingerprint`] of an unescaped name of `len` ≤ 8 bytes, given a word whose `len` low
+/// (little-endian) bytes are the name: lets the reader hash a short name with one load.
+#[inline]
+pub(super) fn short_fingerprint(word: u64, len: usize) -> u32 {
+    let bits = u32::try_from(8 * len.min(8)).unwrap_or(64);
+    let mask = u64::MAX.checked_shr(64 - bits).unwrap_or(0);
+    let mut hash = NameHash::default();
+    hash.mix_word(word & mask, u64::from(bits / 8));
+    hash.finish()
+}
+
+/// A multiplicative hash over a byte sequence taken as little-endian 8-byte words (the last one
+/// zero-padded) plus its length: a few instructions per word rather than per byte.
+#[derive(Default)]
+struct NameHash {
+    hash: u64,
+    word: u64,
+    filled: u32,
+    len: u64,
+}
+
+impl NameHash {
+    fn push(&mut self, b: u8) {
+        self.word |= u64::from(b) << (8 * self.filled);
+        self.filled += 1;
+        if self.filled == 8 {
+            self.mix_word(self.word, 8);
+            self.word = 0;
+            self.filled = 0;
+        }
+    }
+
+    fn mix_word(&mut self, word: u64, bytes: u64) {
+        self.hash = (self.hash ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(31);
+        self.len += bytes;
+    }
+
+    fn finish(mut self) -> u32 {
+        if self.filled > 0 {
+            self.mix_word(self.word, u64::from(self.filled));
+        }
+        let h = (self.hash ^ self.len).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        u32::try_from(h >> 32).unwrap_or(0)
     }
 }
 
