@@ -382,7 +382,7 @@ mod tests {
     #[test]
     fn base64url_round_trips() {
         for n in 0..10 {
-            let data: Vec<u8> = (0..n).map(|i| i * 37 + 5).collect();
+            let data: Vec<u8> = (0..n).map(|i: u8| i.wrapping_mul(37).wrapping_add(5)).collect();
             assert_eq!(b64url_decode(&b64url_encode(&data)), data);
         }
     }
