@@ -201,6 +201,9 @@ fn jwk_restrictions_are_honoured() {
     ] {
         assert_eq!(Key::from_jwk(invalid.as_bytes()).unwrap_err(), Error::InvalidKey, "{invalid}");
     }
+    // Member names are compared after unescaping, as everywhere else ("\u006b" is "k").
+    let escaped = format!(r#"{{"\u006bty":"oct","\u006b":"{k}"}}"#);
+    assert_eq!(sig(&Key::from_jwk(escaped.as_bytes()).unwrap()), Err(Error::BadSignature));
     // Unsupported key types are kept (selectable by kid) but accept nothing.
     let x25519 = Key::from_jwk(br#"{"kty":"OKP","crv":"X25519","kid":"e","x":"AAAA"}"#).unwrap();
     assert!(!x25519.is_supported() && x25519.kid() == Some("e"));

@@ -223,6 +223,19 @@ impl<'a> JsonStr<'a> {
         (!self.escaped).then_some(self.raw)
     }
 
+    /// The string as text: borrowed when it has no escapes, else unescaped into `buf`; `None`
+    /// when the unescaped text does not fit. Used to match member names against known keywords,
+    /// so that `"\u0065xp"` is `exp` everywhere.
+    pub fn text_in<'b>(&self, buf: &'b mut [u8]) -> Option<&'b str>
+    where
+        'a: 'b,
+    {
+        match self.as_plain() {
+            Some(plain) => Some(plain),
+            None => self.decode_into(buf),
+        }
+    }
+
     /// The unescaped characters.
     pub fn chars(&self) -> Chars<'a> {
         Chars { raw: self.raw.as_bytes(), text: self.raw, pos: 0 }

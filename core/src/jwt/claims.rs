@@ -82,7 +82,7 @@ impl<'a> RawRegistered<'a> {
     /// names (`"\u0065xp"`) count as the names themselves; duplicates were refused by the parser.
     pub(crate) fn offer(&mut self, name: JsonStr<'a>, value: Value<'a>) {
         let mut buf = [0u8; 3];
-        let Some(name) = name.as_plain().or_else(|| name.decode_into(&mut buf)) else {
+        let Some(name) = name.text_in(&mut buf) else {
             return;
         };
         let slot = match name {

@@ -176,7 +176,8 @@ impl Key {
         let members = jwk.members().ok_or(Error::InvalidKey)?;
         let mut fields = JwkFields::default();
         for (name, value) in members {
-            let Some(name) = name.as_plain() else { continue };
+            let mut buf = [0u8; 7];
+            let Some(name) = name.text_in(&mut buf) else { continue };
             let slot = match name {
                 "kty" => &mut fields.kty,
                 "kid" => &mut fields.kid,

@@ -156,7 +156,7 @@ struct HeaderFields<'a> {
 impl<'a> HeaderFields<'a> {
     fn offer(&mut self, name: JsonStr<'a>, value: Value<'a>) {
         let mut buf = [0u8; 4];
-        let Some(name) = name.as_plain().or_else(|| name.decode_into(&mut buf)) else {
+        let Some(name) = name.text_in(&mut buf) else {
             return;
         };
         match name {
