@@ -1,3 +1,4 @@
+// Unit tests of the json module: this whole file is compiled only under #[cfg(test)] (see mod.rs).
 use super::{parse, parse_object, JsonError, Kind, MAX_DEPTH};
 
 fn ok(s: &[u8]) -> bool {
