@@ -5,7 +5,6 @@
 
 pub mod json;
 pub mod jwt;
-pub mod limit;
 pub mod manual;
 
 mod base64url;
