@@ -1,5 +1,5 @@
 # apiward — the two commands that are the contract with users:
-#   make demo   runs the main job (today: the JWT verdict demo)
+#   make demo   runs the main job (today: the JWT verdict and rate-limit scenes)
 #   make test   passes every test on a fresh machine (installs what it needs)
 # and the working ones: make bench, make fuzz, make lint.
 
@@ -17,6 +17,8 @@ all: test
 
 demo:
 	$(CARGO) run --quiet --release -p apiward --example jwt_demo
+	@echo
+	$(CARGO) run --quiet --release -p apiward --example limit_demo
 
 test: setup lint unit features cross vectors-check fuzz-smoke
 	@echo "make test: all checks passed"

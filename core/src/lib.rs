@@ -5,6 +5,7 @@
 
 pub mod json;
 pub mod jwt;
+pub mod limit;
 pub mod manual;
 
 mod base64url;

@@ -25,7 +25,8 @@ const NOW: i64 = 1_800_000_060;
 /// the counter is process-wide, so only a single-threaded `main` gives exact counts.
 fn main() {
     core_operations_allocate_nothing();
-    println!("no_alloc: 1 passed, 0 failed");
+    limiter_operations_allocate_nothing();
+    println!("no_alloc: 2 passed, 0 failed");
 }
 
 fn core_operations_allocate_nothing() {
@@ -101,4 +102,34 @@ fn core_operations_allocate_nothing() {
     let (k, n) = allocations(|| Key::hmac(&[1; 16]).map(|_| ()));
     assert_eq!(k.unwrap_err(), jwt::Error::WeakKey);
     assert_eq!(n, 0);
+}
+
+fn limiter_operations_allocate_nothing() {
+    use apiward::limit::{self, client_ip, Limiter, Quota};
+    let mut by_ip = Box::new(Limiter::<4096>::new(Quota::READ, [7; 16]));
+    let mut by_user = Box::new(Limiter::<1024>::new(Quota::LOGIN, [9; 16]));
+    let peer: std::net::IpAddr = "10.0.0.2".parse().unwrap();
+    let cidrs = [client_ip::Cidr::parse(b"10.0.0.0/8").unwrap()];
+    let trust = client_ip::TrustedProxies::Cidrs { cidrs: &cidrs, header: client_ip::ChainHeader::XForwardedFor };
+    let xff: [&[u8]; 1] = [b"198.51.100.7, 10.0.0.9"];
+    let (n, count) = allocations(|| {
+        let mut allowed = 0u32;
+        for i in 0..10_000u64 {
+            let ip = client_ip::resolve_client_ip(peer, &xff, &[], &trust);
+            let mut key = [0u8; client_ip::CLIENT_KEY_LEN];
+            let ip_key = client_ip::client_key(ip, client_ip::DEFAULT_V6_PREFIX, &mut key);
+            let user = [u8::try_from(i % 251).unwrap_or(0)];
+            let now = i * 1_000_000;
+            let d = by_ip.check(ip_key, now, 1);
+            let mut checks: [(&mut dyn limit::KeyedCheck, &[u8], u32); 2] =
+                [(&mut *by_ip, ip_key, 1), (&mut *by_user, &user, 1)];
+            let (_, both) = limit::check_all(&mut checks, now).unwrap();
+            let mut buf = [0u8; 64];
+            let _ = limit::retry_after(&mut buf, &both);
+            allowed += u32::from(d.allowed);
+        }
+        allowed
+    });
+    assert!(n > 0);
+    assert_eq!(count, 0, "limiter checks, check_all, headers and client-IP resolution allocate nothing");
 }
