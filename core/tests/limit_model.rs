@@ -2,7 +2,7 @@
 //!
 //! The model is an independent GCRA written in `u128` over a `HashMap` of TATs (no table, no
 //! eviction). Under `FullPolicy::Deny` every decision must equal the model's, except a counted
-//! full-window denial (which the model then does not record either). Under `FullPolicy::Admit` every
+//! full-table denial (which the model then does not record either). Under `FullPolicy::Admit` every
 //! decision must equal the model's once each counted eviction is mirrored by forgetting that key.
 
 use std::collections::HashMap;
@@ -125,7 +125,7 @@ fn key_of(k: u8) -> [u8; 3] {
     [b'k', k, k.wrapping_mul(31)]
 }
 
-/// Runs `ops` under `Deny`: equal to the model except counted full-window denials.
+/// Runs `ops` under `Deny`: equal to the model except counted full-table denials.
 fn run_deny<const N: usize>(quota: Quota, ops: &[(u8, Clock, u32)], expect_no_full: bool) -> Result<(), TestCaseError> {
     let mut table: Limiter<N> = Limiter::new(quota, SEED);
     let mut model = Model::new(quota);
@@ -138,17 +138,21 @@ fn run_deny<const N: usize>(quota: Quota, ops: &[(u8, Clock, u32)], expect_no_fu
         let (want, tat) = model.decide(&key, now, *cost);
         model.observe(now);
         if table.full_denials() != before {
-            prop_assert!(!expect_no_full, "full-window denial with few keys");
+            prop_assert!(!expect_no_full, "full-table denial with few keys");
             prop_assert!(!got.allowed);
             prop_assert_eq!(got.remaining, 0);
             prop_assert!(want.allowed, "counted a full denial the model would deny anyway");
         } else if *cost == 0 && got != want {
-            // A peek at a new key whose window is full says what a real request would get: a denial.
-            prop_assert!(!expect_no_full, "full window with few keys");
+            // A peek at a new key whose candidate slots are full says what a real request would get: a denial.
+            prop_assert!(!expect_no_full, "full table with few keys");
             prop_assert!(!got.allowed && want.allowed);
+            // The real request is denied too: counted as a full-table denial, unless GCRA itself denies
+            // it (a cost-1 request near the end of the clock), which is not counted.
             let mut probe = table.clone();
-            probe.check(&key, now, 1);
-            prop_assert_eq!(probe.full_denials(), before + 1);
+            let real = probe.check(&key, now, 1);
+            prop_assert!(!real.allowed);
+            let gcra_denies = !model.decide(&key, now, 1).0.allowed;
+            prop_assert_eq!(probe.full_denials(), before + u64::from(!gcra_denies));
         } else {
             prop_assert_eq!(got, want, "key {} now {} cost {}", k, now, cost);
             if got.allowed {
@@ -194,7 +198,7 @@ fn run_admit<const N: usize>(quota: Quota, ops: &[(u8, Clock, u32)], keys: u8) -
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 
-    /// No more distinct keys than the probe window: never full, every decision equals the model's.
+    /// No more distinct keys than candidate slots: never full, every decision equals the model's.
     #[test]
     fn exact_with_few_keys(quota in quota_strategy(), ops in ops_strategy(8)) {
         run_deny::<64>(quota, &ops, true)?;
@@ -202,7 +206,7 @@ proptest! {
         run_admit::<8>(quota, &ops, 8)?;
     }
 
-    /// As many keys as slots: windows may fill; decisions still equal the model's except counted
+    /// As many keys as slots: buckets may fill; decisions still equal the model's except counted
     /// fail-closed denials.
     #[test]
     fn exact_or_counted_full_denial(quota in quota_strategy(), ops in ops_strategy(16)) {
@@ -259,6 +263,23 @@ fn extreme_times_and_costs() {
     assert!(table.check(b"y", 0, 1).allowed);
     assert!(!table.check(b"y", 0, 1).allowed);
     assert!(!table.check(b"y", u64::MAX - 1, 1).allowed);
+}
+
+/// Regression (found by `exact_or_counted_full_denial`): a peek at a new key in a full table is denied,
+/// and the real request is denied by GCRA itself when its TAT would pass the end of the clock — a
+/// denial that is not counted as a full-table one.
+#[test]
+fn full_table_peek_near_clock_end() {
+    let quota = Quota::new(1, u64::MAX - 10).unwrap();
+    let mut table: Limiter<4> = Limiter::new(quota, SEED);
+    for k in 0u8..4 {
+        assert!(table.check(&[k], 0, 1).allowed);
+    }
+    let peek = table.check(b"new", 100, 0);
+    assert!(!peek.allowed);
+    let real = table.check(b"new", 100, 1);
+    assert_eq!((real.allowed, real.retry_after_ns), (false, u64::MAX));
+    assert_eq!(table.full_denials(), 0);
 }
 
 /// Churn: many distinct one-shot keys through a small table must not free a throttled key.

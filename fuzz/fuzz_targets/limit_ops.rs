@@ -6,7 +6,7 @@
 //! The model holds every key forever, so the limiter may differ from it only in the ways its docs
 //! allow, each of which is checked to have happened:
 //!
-//! * `FullPolicy::Deny`: a new (or expired) key finds its window full of live entries and is denied
+//! * `FullPolicy::Deny`: a new (or expired) key finds its candidate slots full of live entries (none can relocate) and is denied
 //!   (`full_denials()` grows by one, unless the request was a peek or was only evaluated by
 //!   `check_all`). The model is not charged. Under Deny nothing is ever evicted, so the model's TAT
 //!   and the table's agree exactly for every key.
@@ -107,7 +107,7 @@ impl<const N: usize> Harness<N> {
     }
 
     /// Compares the limiter's decision `d` for key `k` at effective time `now` with the model and, if
-    /// `commit`, charges the model. `counted`: a full-window denial of a cost > 0 must be counted.
+    /// `commit`, charges the model. `counted`: a full-table denial of a cost > 0 must be counted.
     fn observe(&mut self, k: usize, now: u64, cost: u32, d: Decision, commit: bool, counted: bool) {
         self.sane(&d, cost);
         if trace() {
@@ -138,7 +138,7 @@ impl<const N: usize> Harness<N> {
         if new_ev == 1 {
             assert_eq!(self.policy, FullPolicy::Admit, "eviction under Deny");
             assert!(d.allowed && cost > 0, "eviction without an admitted request: {d:?}");
-            // The key itself was not in its window: fresh, or evicted earlier.
+            // The key itself was not in its buckets: fresh, or evicted earlier.
             assert_eq!(d, self.fresh_decision(now, cost), "evicting key {k} was not fresh");
             for (j, dirty) in self.dirty.iter_mut().enumerate() {
                 if j != k {
@@ -167,7 +167,7 @@ impl<const N: usize> Harness<N> {
                 && d.remaining == 0
                 && d.reset_after_ns == 0
             {
-                // An uncounted full-window denial (a peek, or check_all's evaluation): nothing stored.
+                // An uncounted full-table denial (a peek, or check_all's evaluation): nothing stored.
                 assert_eq!(new_ev, 0);
                 return;
             } else {

@@ -84,25 +84,26 @@ pub fn check(tat: u64, now: u64, quota: &Quota, cost: u32) -> (Decision, u64) {
     let capacity = quota.capacity_ns();
     let limit = quota.burst();
     let debt = tat.saturating_sub(now);
-    let unchanged = Decision {
+    // Built only on the denial paths: the admitted path divides once, not twice.
+    let unchanged = |retry_after_ns: u64| Decision {
         allowed: false,
         remaining: tokens(quota, debt),
-        retry_after_ns: u64::MAX,
+        retry_after_ns,
         reset_after_ns: debt,
         limit,
     };
     if cost > limit {
-        return (unchanged, tat);
+        return (unchanged(u64::MAX), tat);
     }
     // cost <= burst, so T * cost <= C fits; a debt so large that adding it overflows is denied.
     let Some(new_debt) = debt.checked_add(t.saturating_mul(u64::from(cost))) else {
-        return (unchanged, tat);
+        return (unchanged(u64::MAX), tat);
     };
     if new_debt > capacity {
-        return (Decision { retry_after_ns: new_debt.saturating_sub(capacity), ..unchanged }, tat);
+        return (unchanged(new_debt.saturating_sub(capacity)), tat);
     }
     let Some(new_tat) = now.checked_add(new_debt) else {
-        return (unchanged, tat);
+        return (unchanged(u64::MAX), tat);
     };
     let decision = Decision {
         allowed: true,

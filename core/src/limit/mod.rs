@@ -18,7 +18,7 @@ pub use error::Error;
 pub use gcra::{check as gcra_check, Decision};
 pub use headers::{ratelimit, ratelimit_policy, retry_after, MAX_POLICY_NAME};
 pub use quota::{Quota, NANOS_PER_SECOND};
-pub use table::{FullPolicy, Limiter, WINDOW};
+pub use table::{FullPolicy, Limiter, BUCKET_SLOTS, CANDIDATES, RELOCATION_BUDGET};
 
 /// A limiter that can be asked first and committed second: what [`check_all`] combines.
 pub trait KeyedCheck {

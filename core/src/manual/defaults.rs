@@ -20,3 +20,14 @@
 //! | Weak keys inside a JWKS | kept as placeholders | An identity provider's JWKS may still list a legacy 1024-bit key; refusing the whole set would take the good keys down with it. A weak member is never a candidate without a `kid`, and a `kid` selecting it gives `weak_key`. A single weak key given alone is an error at import. Malformed members fail the whole set. |
 //! | Unsupported key types in a JWKS | kept, usable for nothing | X25519 or secp256k1 entries (encryption keys, other ecosystems) must not break loading; a `kid` selecting one gives `key_alg_mismatch`. |
 //! | Signature backend | RustCrypto (no heap) | Runs everywhere, firmware included. The `ring` feature (hosted only) is faster for RSA and P-256/P-384 and gives the same verdicts on the same vectors, but ring's RSA code allocates (5 allocations per RS256 verify, measured by `tests/no_alloc.rs`). |
+//!
+//! ## Rate limiting (`limit`)
+//!
+//! | Setting | Default | Why |
+//! |---|---|---|
+//! | Full-table policy | [`FullPolicy::Deny`](crate::limit::FullPolicy) | Fail closed: a table too small for the live keys refuses new keys (counted in `full_denials`) rather than resetting someone's debt. `Admit` is the named loosening. |
+//! | Burst | the quota's count | `Quota::per_minute(5)` allows 5 at once, then one per 12 s, like most peers' "5 per minute". `with_burst` changes it. |
+//! | Presets | login 5/min, password reset 3/h, read 300/min, write 60/min, search 30/min | The endpoint classes the project's guide names: login and reset at the strict end of their ranges (they guard credentials and send e-mail), read and write at the generous end (a page fans out into many calls), search in the middle. |
+//! | Buckets and relocation | 2 candidate buckets of 4 slots; up to 64 entries examined to relocate | One cache line per bucket keeps a known key to one or two memory reads; measured to hold tables ≥ 90 % full of live keys without a refusal. |
+//! | IPv6 key prefix | /64 | The smallest block an ISP assigns to one customer (RFC 6177); a client cannot rotate addresses inside it to get fresh buckets. |
+//! | Trusted proxies | none | Forwarding headers are attacker-controlled unless a proxy you run set them; trusting them is a deployment decision. |

@@ -1,4 +1,4 @@
-//! # Threat model of the JWT layer
+//! # Threat model of the JWT layer and the rate limiter
 //!
 //! Each attack class below names the rule that stops it and where the proof lives. "Vectors" are
 //! the cross-language cases in `tests/vectors/jwt/` (run by `core/tests/jwt_vectors.rs` here and by
@@ -43,6 +43,19 @@
 //! | Replay after expiry, tokens from the future | `exp` required by default; `nbf` and `iat` checked; leeway explicit; optional `max_age`. NumericDates read exactly from their decimal text (fractions honoured, no float rounding), numbers outside the double range refused. | vectors `claims.json`; `numeric_date.rs` tests |
 //! | Issuer / audience substitution | Exact, case-sensitive equality; `aud` as string or array; a token with `aud` is refused when the policy names no audience (RFC 7519 §4.1.3). | vectors `claims.json` |
 //! | Type confusion in registered claims (`"exp":"never"`, numeric `sub`) | `invalid_claim`. | vectors `claims.json` |
+//!
+//! ## Rate limiting (`limit`)
+//!
+//! | Attack | apiward's rule | Proof |
+//! |---|---|---|
+//! | Bursts above the quota | GCRA in integer nanoseconds: a key is admitted iff its debt plus the request's cost fits `T × burst`; weighted costs; a cost above the burst never passes. | `limit_model.rs` (proptest vs an unbounded `u128` model); vectors `tests/vectors/limit/` |
+//! | Memory exhaustion by key churn (a flood of distinct IPs or user ids) | Fixed table `Limiter<N>` (16 bytes per slot, capacity in the type); nothing grows with the number of keys. | `limit_model.rs` churn tests (1M keys through 1024 slots); `no_alloc.rs` |
+//! | Evicting a throttled client to reset it | Expired entries are reused silently; live entries are relocated to their other bucket rather than dropped; only when that fails does [`FullPolicy`](crate::limit::FullPolicy) decide: `Deny` (default) refuses the new key and evicts nothing, `Admit` evicts the *least*-limited candidate and counts it. | `table.rs` tests; `limit_model.rs` (`churn_*`, `bounded_with_many_keys`); fuzz `limit_ops` |
+//! | Hash flooding (keys chosen to collide into one bucket) | Fingerprints and bucket choice come from SipHash-1-3 keyed by a secret seed the caller draws from the OS RNG; the seed is never printed (`Debug` hides it). | `table.rs` tests |
+//! | Clock games (a clock that jumps back) | Time inside a table never runs backwards: an earlier `now` is treated as the latest seen, so no capacity is granted and no expired debt returns; extreme times and costs saturate or deny, never overflow. | `limit_model.rs` (`backwards_clock_never_grants_extra`, `extreme_times_and_costs`); fuzz `limit_ops` |
+//! | Per-IP and per-user limits charged separately (a denied request still costs the other limit) | [`check_all`](crate::limit::check_all) evaluates every limiter, and commits to all or none. | `limit/mod.rs` tests; fuzz `limit_ops` |
+//! | `X-Forwarded-For` / `Forwarded` spoofing | Headers are read only when the peer is a trusted proxy (hop count or CIDRs), right to left, stopping at the first untrusted hop; a malformed entry stops the walk at the nearest well-formed address to its right. | `limit_client_ip.rs`; fuzz `client_ip` |
+//! | IPv6 address rotation inside one's own prefix | IPv6 clients are keyed by their /64 (configurable); `::ffff:a.b.c.d` is keyed as the IPv4 address. | `limit_client_ip.rs` |
 //!
 //! ## Out of scope
 //!
