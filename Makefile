@@ -1,5 +1,5 @@
 # apiward — the two commands that are the contract with users:
-#   make demo   runs the main job (today: the JWT verdict and rate-limit scenes)
+#   make demo   runs the main job (today: the JWT verdict, rate-limit and validation scenes)
 #   make test   passes every test on a fresh machine (installs what it needs)
 # and the working ones: make bench, make fuzz, make lint.
 
@@ -19,6 +19,8 @@ demo:
 	$(CARGO) run --quiet --release -p apiward --example jwt_demo
 	@echo
 	$(CARGO) run --quiet --release -p apiward --example limit_demo
+	@echo
+	$(CARGO) run --quiet --release -p apiward --example validate_demo
 
 test: setup lint unit features cross vectors-check fuzz-smoke
 	@echo "make test: all checks passed"
@@ -56,6 +58,7 @@ cross:
 
 vectors-check:
 	python3 tests/vectors/jwt/check_format.py
+	node tests/vectors/json/generate.mjs --check
 
 fuzz-smoke:
 	FUZZ_JOBS=2 scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)

@@ -7,6 +7,7 @@ pub mod json;
 pub mod jwt;
 pub mod limit;
 pub mod manual;
+pub mod validate;
 
 mod base64url;
 mod crypto;

@@ -26,7 +26,8 @@ const NOW: i64 = 1_800_000_060;
 fn main() {
     core_operations_allocate_nothing();
     limiter_operations_allocate_nothing();
-    println!("no_alloc: 2 passed, 0 failed");
+    validation_allocates_nothing();
+    println!("no_alloc: 3 passed, 0 failed");
 }
 
 fn core_operations_allocate_nothing() {
@@ -132,4 +133,52 @@ fn limiter_operations_allocate_nothing() {
     });
     assert!(n > 0);
     assert_eq!(count, 0, "limiter checks, check_all, headers and client-IP resolution allocate nothing");
+}
+
+fn validation_allocates_nothing() {
+    use apiward::validate::{self, Capacity, Limits, Literal, Node, Program, Property, Storage};
+    let schema_text: &[u8] = br#"{"type":"object","properties":{"email":{"type":"string","format":"email"},
+        "username":{"type":"string","minLength":3,"maxLength":32,"pattern":"^[a-zA-Z0-9_]+$"},
+        "age":{"type":"integer","minimum":13,"maximum":120},
+        "tags":{"type":"array","items":{"enum":["a","b","c"]},"uniqueItems":true},
+        "nick":{"anyOf":[{"type":"string"},{"type":"null"}]}},"required":["email","username","age"]}"#;
+    // The caller's buffers are allocated up front (a binding keeps them with the schema); compiling
+    // into them and validating allocate nothing more.
+    let cap = Capacity::for_document(schema_text);
+    let mut nodes = vec![Node::Never; cap.nodes];
+    let mut properties = vec![Property::optional("", 0); cap.properties];
+    let mut ids = vec![0u16; cap.ids];
+    let mut literals = vec![Literal::Null; cap.literals];
+    let mut text = vec![0u8; cap.text];
+    let mut programs = vec![Program::compile("").unwrap(); cap.programs];
+    let (schema, n) = allocations(|| {
+        let storage = Storage {
+            nodes: &mut nodes,
+            properties: &mut properties,
+            ids: &mut ids,
+            literals: &mut literals,
+            text: &mut text,
+            programs: &mut programs,
+        };
+        validate::compile(schema_text, storage).map_err(|e| e.code)
+    });
+    let schema = schema.unwrap();
+    assert_eq!(n, 0, "compiling a schema into caller storage allocates nothing");
+    let bodies: [&[u8]; 4] = [
+        br#"{"email":"ada@example.com","username":"ada_lovelace","age":36,"tags":["a","b"],"nick":null}"#,
+        br#"{"email":"ada@example.com","username":"ada_lovelace","age":9999,"is_admin":true}"#,
+        br#"{"email":"x","username":"a b","age":1.5,"tags":["a","a"],"nick":3}"#,
+        br#"{"email":"#,
+    ];
+    let (results, n) = allocations(|| {
+        let mut found = [0usize; 4];
+        for (slot, body) in found.iter_mut().zip(bodies) {
+            let mut errors = [validate::Error::default(); 8];
+            *slot = validate::validate_all(&schema, body, &Limits::DEFAULT, &mut errors).err().unwrap_or(0);
+            let _ = validate::validate(&schema, body, &Limits::DEFAULT);
+        }
+        found
+    });
+    assert_eq!(results, [0, 2, 5, 1]);
+    assert_eq!(n, 0, "validation (accepting and rejecting) allocates nothing");
 }

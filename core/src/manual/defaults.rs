@@ -31,3 +31,18 @@
 //! | Buckets and relocation | 2 candidate buckets of 4 slots; up to 64 entries examined to relocate | One cache line per bucket keeps a known key to one or two memory reads; measured to hold tables ≥ 90 % full of live keys without a refusal. |
 //! | IPv6 key prefix | /64 | The smallest block an ISP assigns to one customer (RFC 6177); a client cannot rotate addresses inside it to get fresh buckets. |
 //! | Trusted proxies | none | Forwarding headers are attacker-controlled unless a proxy you run set them; trusting them is a deployment decision. |
+//!
+//! ## Request-body validation (`validate`)
+//!
+//! | Setting | Default | Why |
+//! |---|---|---|
+//! | `max_body_bytes` | 1 MiB | JSON API requests are kilobytes; checked before any byte is parsed. |
+//! | `max_depth` | 32 | Real payloads nest under 10; 32 leaves room for generated schemas while keeping the frame stack small. |
+//! | `max_string_bytes` | 64 KiB | Bounds any one string or member name, schema or not (free text needs `maxLength` too). |
+//! | `max_number_len` | 64 characters | Every `i64`, `u64` and `f64` fits; a 100 000-digit number is refused before it is interpreted. |
+//! | `max_array_items` | 10 000 | Bulk endpoints rarely need more; bounds per-array work. |
+//! | `max_object_members` | 1 000 | Bounds duplicate detection and member lookup per object. |
+//! | `additionalProperties` | `false` | Mass-assignment defence: a field nobody declared is refused, unlike JSON Schema's default. |
+//! | `uniqueItems` | scalars, at most 256 items | Compared in a fixed table; a longer unique array is refused (`not_unique`) rather than checked partially. |
+//! | Error path | 192 bytes | Enough for realistic pointers; a longer path is cut at a segment and marked truncated. |
+//! | Patterns | 256 NFA states, repetition ≤ 1000 | Keeps a compiled program at 4.6 KiB and matching linear; larger patterns are `bad_pattern` at compile time. |

@@ -1,4 +1,4 @@
-//! # Threat model of the JWT layer and the rate limiter
+//! # Threat model of the JWT layer, the rate limiter and the body validator
 //!
 //! Each attack class below names the rule that stops it and where the proof lives. "Vectors" are
 //! the cross-language cases in `tests/vectors/jwt/` (run by `core/tests/jwt_vectors.rs` here and by
@@ -56,6 +56,20 @@
 //! | Per-IP and per-user limits charged separately (a denied request still costs the other limit) | [`check_all`](crate::limit::check_all) evaluates every limiter, and commits to all or none. | `limit/mod.rs` tests; fuzz `limit_ops` |
 //! | `X-Forwarded-For` / `Forwarded` spoofing | Headers are read only when the peer is a trusted proxy (hop count or CIDRs), right to left, stopping at the first untrusted hop; a malformed entry stops the walk at the nearest well-formed address to its right. | `limit_client_ip.rs`; fuzz `client_ip` |
 //! | IPv6 address rotation inside one's own prefix | IPv6 clients are keyed by their /64 (configurable); `::ffff:a.b.c.d` is keyed as the IPv4 address. | `limit_client_ip.rs` |
+//!
+//! ## Request-body validation (`validate`)
+//!
+//! | Attack | apiward's rule | Proof |
+//! |---|---|---|
+//! | Mass assignment (`"is_admin": true`, `__proto__`, `constructor`) | Undeclared members are `unknown_field` unless a schema names the loosening (`additionalProperties: true` or a schema); compiled JSON Schemas default to `false`. | vectors `tests/vectors/validate/cases.json`; `validate_suite.rs` |
+//! | Oversized bodies, strings, numbers, arrays, objects | [`Limits`](crate::validate::Limits) checked first (body size) or at the event they bound — a 100 000-digit number stops at `max_number_len`, before any digit is interpreted. | vectors group `limits`, W7 cases |
+//! | Deep nesting (stack exhaustion), also inside unknown fields | An explicit frame stack; the reader refuses depth > `max_depth` (default 32) wherever it occurs. | vectors (`deep nesting inside an unknown field`); fuzz `validate_body` |
+//! | Duplicate members (`{"role":"user","role":"admin"}`) | Rejected in every object after unescaping (`duplicate_key`), so apiward and the application cannot read different values. | vectors; `json_suite.rs` |
+//! | ReDoS through `pattern` | Patterns compile to an NFA simulated without backtracking; time is linear in the string; backreferences and lookaround are refused at compile time. | `validate/pattern.rs` tests (`(a+)+$` on 20 000 characters) |
+//! | Float rounding in bounds (`9007199254740993` vs a double) | Numbers compared exactly as decimal text against exact schema numbers; no floats. | `validate/number.rs` tests; vectors group `numbers` |
+//! | Values echoed into error responses (XSS, data leaks) | Errors carry a JSON Pointer, a stable code and the schema limit — never the value. | `validate_suite.rs` |
+//! | SSRF through user-supplied URLs | `format: https-url`: https only, no userinfo, no private/loopback/link-local/metadata literals or numeric-host tricks (`2130706433`, `0x7f.1`). DNS names that *resolve* privately need the caller's connect-time check. | `validate/format.rs` tests |
+//! | Schemas that silently enforce less than they say | Unknown keywords, unsupported forms (`oneOf`, tuple `items`, draft-4 `exclusiveMaximum`, type-less constraints) are compile errors, never ignored. | vectors `compile_errors` |
 //!
 //! ## Out of scope
 //!

@@ -1,0 +1,605 @@
+//! The streaming validator: one pass of the strict JSON reader, checked against a [`Schema`] as the
+//! events arrive.
+//!
+//! Decides whether a request body is acceptable, and if not, where and why. Guarantees one pass over
+//! the bytes with an explicit frame stack (no recursion on input depth), every [`Limits`] bound checked
+//! at the event it limits, work linear in the body (patterns run in linear time; `uniqueItems` compares
+//! at most [`MAX_UNIQUE_ITEMS`] items), and fixed memory. Never allocates, never builds the value, never
+//! copies a value into an error.
+
+use crate::json::{Event, JsonError, JsonStr, Reader, MAX_DEPTH};
+
+use super::error::{Code, Error, Pointer};
+use super::format::Format;
+use super::limits::Limits;
+use super::number::{Decimal, Num};
+use super::pattern::Program;
+use super::schema::{
+    Additional, ArrayRules, Literal, Node, NumberRules, ObjectRules, PatternRef, Schema, StringRules, MAX_UNIQUE_ITEMS,
+};
+
+/// Bytes of unescaped text a `format` check can hold (the longest format, `uri`, is 2048).
+const FORMAT_BUFFER: usize = 2048;
+
+/// How many nested `anyOf` a value may pass through before it is refused (bounds the dispatch loop).
+const MAX_ANY_OF_NESTING: usize = 8;
+
+/// What the next value must match.
+#[derive(Clone, Copy)]
+enum Expect<'s> {
+    /// A schema node.
+    Node(&'s Node<'s>),
+    /// Nothing beyond the [`Limits`]: inside `Any`, an unknown field, or a value already reported.
+    Free,
+}
+
+#[derive(Clone, Copy)]
+enum Container<'s> {
+    Object(&'s ObjectRules<'s>),
+    Array(&'s ArrayRules),
+    FreeObject,
+    FreeArray,
+}
+
+#[derive(Clone, Copy)]
+struct Frame<'s, 'a> {
+    container: Container<'s>,
+    /// Members or items seen so far.
+    count: u32,
+    /// Declared properties seen (bit i: property i).
+    seen: [u64; 4],
+    /// The current member's name (objects), for paths.
+    name: Option<JsonStr<'a>>,
+}
+
+impl Frame<'_, '_> {
+    const EMPTY: Frame<'static, 'static> =
+        Frame { container: Container::FreeArray, count: 0, seen: [0; 4], name: None };
+}
+
+/// One remembered item of a `uniqueItems` array.
+#[derive(Clone, Copy)]
+enum Seen<'a> {
+    Null,
+    Bool(bool),
+    Number(&'a str),
+    Str(JsonStr<'a>, u64),
+}
+
+/// Where errors go: the first one ends validation, or up to `out.len()` are collected.
+pub(crate) enum Sink<'e> {
+    First(&'e mut Option<Error>),
+    All { out: &'e mut [Error], stored: usize, any: bool },
+}
+
+impl Sink<'_> {
+    /// Records an error; `true` means stop now.
+    fn report(&mut self, error: Error) -> bool {
+        match self {
+            Sink::First(slot) => {
+                **slot = Some(error);
+                true
+            }
+            Sink::All { out, stored, any } => {
+                *any = true;
+                if let Some(slot) = out.get_mut(*stored) {
+                    *slot = error;
+                    *stored += 1;
+                }
+                *stored >= out.len()
+            }
+        }
+    }
+}
+
+/// Validation stopped: an abort (structural error, or the sink is full).
+struct Stop;
+
+/// Where an error points.
+#[derive(Clone, Copy)]
+enum At<'n> {
+    /// The whole document (`""`): syntax errors, whose position is not a JSON path.
+    Document,
+    /// The value being read (the innermost member or item).
+    Value,
+    /// The innermost open container itself (counts, required members as a whole).
+    Container,
+    /// A declared member of the innermost object, by name (a missing required member).
+    Member(&'n str),
+}
+
+pub(crate) struct Engine<'s, 'a, 'e> {
+    schema: &'s Schema<'s>,
+    limits: Limits,
+    frames: [Frame<'s, 'a>; MAX_DEPTH],
+    depth: usize,
+    sink: Sink<'e>,
+    unique: [Option<Seen<'a>>; MAX_UNIQUE_ITEMS],
+    unique_len: usize,
+    /// The frame depth of the array that owns `unique`, if any.
+    unique_owner: Option<usize>,
+    /// The last pattern compiled from source, by address and length of its text.
+    cached_pattern: Option<((usize, usize), Program)>,
+}
+
+impl<'s, 'a, 'e> Engine<'s, 'a, 'e> {
+    pub(crate) fn new(schema: &'s Schema<'s>, limits: Limits, sink: Sink<'e>) -> Self {
+        Engine {
+            schema,
+            limits,
+            frames: [Frame::EMPTY; MAX_DEPTH],
+            depth: 0,
+            sink,
+            unique: [None; MAX_UNIQUE_ITEMS],
+            unique_len: 0,
+            unique_owner: None,
+            cached_pattern: None,
+        }
+    }
+
+    pub(crate) fn into_sink(self) -> Sink<'e> {
+        self.sink
+    }
+
+    /// Runs the whole validation; errors end up in the sink.
+    pub(crate) fn run(&mut self, body: &'a [u8]) {
+        let _ = self.run_inner(body);
+    }
+
+    fn run_inner(&mut self, body: &'a [u8]) -> Result<(), Stop> {
+        if body.len() > self.limits.max_body_bytes {
+            return self.fail(Code::TooLarge, Some(count_num(self.limits.max_body_bytes)), At::Document);
+        }
+        let Ok(text) = core::str::from_utf8(body) else {
+            return self.fail(Code::Syntax, None, At::Document);
+        };
+        let mut reader = Reader::new(text, self.limits.max_depth);
+        let mut expect = match self.schema.node(self.schema.root()) {
+            Some(node) => Expect::Node(node),
+            None => Expect::Node(&Node::Never),
+        };
+        loop {
+            let event = match reader.next_event() {
+                Ok(Some(event)) => event,
+                Ok(None) => return Ok(()),
+                Err(JsonError::Syntax) => return self.fail(Code::Syntax, None, At::Document),
+                Err(JsonError::TooDeep) => {
+                    // The container that is one level too deep is the next item or member value.
+                    self.item()?;
+                    return self.fail(Code::TooDeep, Some(count_num(self.limits.max_depth)), At::Value);
+                }
+                Err(JsonError::DuplicateName) => return self.fail(Code::DuplicateKey, None, At::Container),
+            };
+            match event {
+                Event::Name(name) => expect = self.member(name)?,
+                Event::ObjectEnd => self.close_object()?,
+                Event::ArrayEnd => self.close_array()?,
+                value => {
+                    let at_item = self.item()?;
+                    let target = at_item.unwrap_or(expect);
+                    self.value(value, target)?;
+                }
+            }
+        }
+    }
+
+    /// Reports a structural error and stops.
+    fn fail(&mut self, code: Code, limit: Option<Num>, at: At<'_>) -> Result<(), Stop> {
+        let error = Error { code, path: self.path(at), limit };
+        self.sink.report(error);
+        Err(Stop)
+    }
+
+    /// Reports a rule violation; stops only if the sink says so.
+    fn violation(&mut self, code: Code, limit: Option<Num>, at: At<'_>) -> Result<(), Stop> {
+        let error = Error { code, path: self.path(at), limit };
+        if self.sink.report(error) {
+            Err(Stop)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn path(&self, at: At<'_>) -> Pointer {
+        let mut pointer = Pointer::ROOT;
+        let frames = match at {
+            At::Document => 0,
+            At::Value => self.depth,
+            At::Container | At::Member(_) => self.depth.saturating_sub(1),
+        };
+        for frame in self.frames.iter().take(frames) {
+            match frame.container {
+                Container::Object(_) | Container::FreeObject => {
+                    if let Some(name) = frame.name {
+                        pointer.push_name(name.chars());
+                    }
+                }
+                Container::Array(_) | Container::FreeArray => pointer.push_index(frame.count.saturating_sub(1)),
+            }
+        }
+        if let At::Member(name) = at {
+            pointer.push_name(name.chars());
+        }
+        pointer
+    }
+
+    fn top(&mut self) -> Option<&mut Frame<'s, 'a>> {
+        self.depth.checked_sub(1).and_then(|i| self.frames.get_mut(i))
+    }
+
+    /// A member name inside the current object: limits, lookup, and what its value must match.
+    fn member(&mut self, name: JsonStr<'a>) -> Result<Expect<'s>, Stop> {
+        if name.raw().len() > self.limits.max_string_bytes {
+            return self
+                .fail(Code::StringTooLarge, Some(count_num(self.limits.max_string_bytes)), At::Container)
+                .map(|()| Expect::Free);
+        }
+        let max_members = self.limits.max_object_members;
+        let Some(frame) = self.top() else { return Ok(Expect::Free) };
+        frame.count = frame.count.saturating_add(1);
+        frame.name = Some(name);
+        let count = frame.count;
+        let container = frame.container;
+        if count > max_members {
+            return self
+                .fail(Code::ObjectTooLarge, Some(Num::int(i64::from(max_members))), At::Container)
+                .map(|()| Expect::Free);
+        }
+        let Container::Object(rules) = container else { return Ok(Expect::Free) };
+        if let Some(max) = rules.max_properties {
+            if count == max.saturating_add(1) {
+                self.violation(Code::TooManyProperties, Some(Num::int(i64::from(max))), At::Container)?;
+            }
+        }
+        let found = rules.properties.iter().position(|p| name.eq_str(p.name));
+        match found {
+            Some(index) => {
+                if let Some(frame) = self.top() {
+                    if let Some(word) = frame.seen.get_mut(index / 64) {
+                        *word |= 1u64 << (index % 64);
+                    }
+                }
+                let schema = rules.properties.get(index).map(|p| p.schema);
+                Ok(self.expect_id(schema))
+            }
+            None => match rules.additional {
+                Additional::Reject => {
+                    self.violation(Code::UnknownField, None, At::Value)?;
+                    Ok(Expect::Free)
+                }
+                Additional::Allow => Ok(Expect::Free),
+                Additional::Schema(id) => Ok(self.expect_id(Some(id))),
+            },
+        }
+    }
+
+    fn expect_id(&self, id: Option<u16>) -> Expect<'s> {
+        match id.and_then(|id| self.schema.node(id)) {
+            Some(node) => Expect::Node(node),
+            None => Expect::Node(&Node::Never),
+        }
+    }
+
+    /// If the current container is an array, counts the item that starts now and returns what it
+    /// must match.
+    fn item(&mut self) -> Result<Option<Expect<'s>>, Stop> {
+        let max_items = self.limits.max_array_items;
+        let Some(frame) = self.top() else { return Ok(None) };
+        let container = frame.container;
+        if !matches!(container, Container::Array(_) | Container::FreeArray) {
+            return Ok(None);
+        }
+        frame.count = frame.count.saturating_add(1);
+        let count = frame.count;
+        if count > max_items {
+            return self.fail(Code::ArrayTooLarge, Some(Num::int(i64::from(max_items))), At::Container).map(|()| None);
+        }
+        let Container::Array(rules) = container else { return Ok(Some(Expect::Free)) };
+        if let Some(max) = rules.max_items {
+            if count == max.saturating_add(1) {
+                self.violation(Code::TooManyItems, Some(Num::int(i64::from(max))), At::Container)?;
+            }
+        }
+        Ok(Some(match rules.items {
+            Some(id) => self.expect_id(Some(id)),
+            None => Expect::Free,
+        }))
+    }
+
+    fn push(&mut self, container: Container<'s>) -> Result<(), Stop> {
+        match self.frames.get_mut(self.depth) {
+            Some(slot) => {
+                *slot = Frame { container, count: 0, seen: [0; 4], name: None };
+                self.depth += 1;
+                Ok(())
+            }
+            // The reader's depth bound is at most MAX_DEPTH, so this is unreachable; fail closed.
+            None => self.fail(Code::TooDeep, Some(count_num(MAX_DEPTH)), At::Value),
+        }
+    }
+
+    fn close_object(&mut self) -> Result<(), Stop> {
+        let Some(frame) = self.top().copied() else { return Ok(()) };
+        if let Container::Object(rules) = frame.container {
+            for (index, property) in rules.properties.iter().enumerate() {
+                let seen = frame.seen.get(index / 64).is_some_and(|w| w >> (index % 64) & 1 == 1);
+                if property.required && !seen {
+                    self.violation(Code::Required, None, At::Member(property.name))?;
+                }
+            }
+            if frame.count < rules.min_properties {
+                self.violation(Code::TooFewProperties, Some(Num::int(i64::from(rules.min_properties))), At::Container)?;
+            }
+        }
+        self.depth = self.depth.saturating_sub(1);
+        Ok(())
+    }
+
+    fn close_array(&mut self) -> Result<(), Stop> {
+        let Some(frame) = self.top().copied() else { return Ok(()) };
+        if let Container::Array(rules) = frame.container {
+            if frame.count < rules.min_items {
+                self.violation(Code::TooFewItems, Some(Num::int(i64::from(rules.min_items))), At::Container)?;
+            }
+        }
+        if self.unique_owner == Some(self.depth) {
+            self.unique_owner = None;
+        }
+        self.depth = self.depth.saturating_sub(1);
+        Ok(())
+    }
+
+    /// Checks one value event (scalar, or the start of a container) against `expect`.
+    fn value(&mut self, event: Event<'a>, expect: Expect<'s>) -> Result<(), Stop> {
+        match event {
+            Event::Str(s) if s.raw().len() > self.limits.max_string_bytes => {
+                return self.fail(Code::StringTooLarge, Some(count_num(self.limits.max_string_bytes)), At::Value);
+            }
+            Event::Number(n) if n.len() > self.limits.max_number_len => {
+                return self.fail(Code::NumberTooLarge, Some(count_num(self.limits.max_number_len)), At::Value);
+            }
+            _ => {}
+        }
+        self.unique_check(&event)?;
+        let node = match expect {
+            Expect::Free => return self.open_free(&event, None),
+            Expect::Node(node) => match self.dispatch(node, &event) {
+                Some(node) => node,
+                None => return self.open_free(&event, Some(Code::Type)),
+            },
+        };
+        match (node, event) {
+            (Node::Any, event) => self.open_free(&event, None),
+            (Node::Never, event) => self.open_free(&event, Some(Code::NotAllowed)),
+            (Node::Null, Event::Null) | (Node::Boolean, Event::Bool(_)) => Ok(()),
+            (Node::Integer(rules), Event::Number(text)) => self.number(text, rules, true),
+            (Node::Number(rules), Event::Number(text)) => self.number(text, rules, false),
+            (Node::String(rules), Event::Str(s)) => self.string(s, rules),
+            (Node::Array(rules), Event::ArrayStart) => {
+                self.push(Container::Array(rules))?;
+                if rules.unique_items && self.unique_owner.is_none() {
+                    self.unique_owner = Some(self.depth);
+                    self.unique_len = 0;
+                }
+                Ok(())
+            }
+            (Node::Object(rules), Event::ObjectStart) => self.push(Container::Object(rules)),
+            (Node::Enum(values), event) => {
+                if !values.iter().any(|v| literal_matches(v, &event)) {
+                    self.open_free(&event, Some(Code::Enum))
+                } else {
+                    Ok(())
+                }
+            }
+            (_, event) => self.open_free(&event, Some(Code::Type)),
+        }
+    }
+
+    /// Resolves `anyOf` by the value's JSON type; `None` when no branch accepts that type.
+    fn dispatch(&self, node: &'s Node<'s>, event: &Event<'a>) -> Option<&'s Node<'s>> {
+        let mut node = node;
+        for _ in 0..MAX_ANY_OF_NESTING {
+            let Node::AnyOf(branches) = node else { return Some(node) };
+            node = branches.iter().filter_map(|&id| self.schema.node(id)).find(|branch| accepts_type(branch, event))?;
+        }
+        None
+    }
+
+    /// A value that is reported (if `code`) and then read only for the limits.
+    fn open_free(&mut self, event: &Event<'a>, code: Option<Code>) -> Result<(), Stop> {
+        if let Some(code) = code {
+            self.violation(code, None, At::Value)?;
+        }
+        match event {
+            Event::ObjectStart => self.push(Container::FreeObject),
+            Event::ArrayStart => self.push(Container::FreeArray),
+            _ => Ok(()),
+        }
+    }
+
+    fn number(&mut self, text: &'a str, rules: &NumberRules, integer: bool) -> Result<(), Stop> {
+        let Some(value) = Decimal::parse(text) else { return self.violation(Code::Syntax, None, At::Value) };
+        if integer && !value.is_integer() {
+            return self.violation(Code::Type, None, At::Value);
+        }
+        if let Some(bound) = rules.minimum {
+            let order = value.cmp_num(&bound.value);
+            if order.is_lt() || (bound.exclusive && order.is_eq()) {
+                self.violation(Code::Minimum, Some(bound.value), At::Value)?;
+            }
+        }
+        if let Some(bound) = rules.maximum {
+            let order = value.cmp_num(&bound.value);
+            if order.is_gt() || (bound.exclusive && order.is_eq()) {
+                self.violation(Code::Maximum, Some(bound.value), At::Value)?;
+            }
+        }
+        if let Some(divisor) = rules.multiple_of {
+            if !value.is_multiple_of(divisor) {
+                self.violation(
+                    Code::MultipleOf,
+                    Some(Num::int(i64::try_from(divisor).unwrap_or(i64::MAX))),
+                    At::Value,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn string(&mut self, s: JsonStr<'a>, rules: &'s StringRules<'s>) -> Result<(), Stop> {
+        if rules.min_length > 0 || rules.max_length.is_some() {
+            let chars = s.char_count();
+            if chars < usize::try_from(rules.min_length).unwrap_or(usize::MAX) {
+                self.violation(Code::TooShort, Some(Num::int(i64::from(rules.min_length))), At::Value)?;
+            }
+            if let Some(max) = rules.max_length {
+                if chars > usize::try_from(max).unwrap_or(usize::MAX) {
+                    self.violation(Code::TooLong, Some(Num::int(i64::from(max))), At::Value)?;
+                }
+            }
+        }
+        if let Some(format) = rules.format {
+            if !format_ok(format, s) {
+                self.violation(Code::Format, None, At::Value)?;
+            }
+        }
+        if let Some(pattern) = rules.pattern {
+            match self.pattern_matches(pattern, s) {
+                Some(true) => {}
+                Some(false) => self.violation(Code::Pattern, None, At::Value)?,
+                None => self.violation(Code::BadPattern, None, At::Value)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// `None` when a source pattern does not compile.
+    fn pattern_matches(&mut self, pattern: PatternRef<'s>, s: JsonStr<'a>) -> Option<bool> {
+        let run = |program: &Program| match s.as_plain() {
+            Some(plain) => program.is_match_str(plain),
+            None => program.is_match(s.chars()),
+        };
+        match pattern {
+            PatternRef::Compiled(program) => Some(run(program)),
+            PatternRef::Source(source) => {
+                let key = (source.as_ptr().addr(), source.len());
+                let fresh = !matches!(&self.cached_pattern, Some((cached, _)) if *cached == key);
+                if fresh {
+                    self.cached_pattern = Some((key, Program::compile(source).ok()?));
+                }
+                self.cached_pattern.as_ref().map(|(_, program)| run(program))
+            }
+        }
+    }
+
+    /// `uniqueItems`: compares a scalar item of the owning array with the items before it.
+    fn unique_check(&mut self, event: &Event<'a>) -> Result<(), Stop> {
+        if self.unique_owner != Some(self.depth) || self.depth == 0 {
+            return Ok(());
+        }
+        let seen = match *event {
+            Event::Null => Seen::Null,
+            Event::Bool(b) => Seen::Bool(b),
+            Event::Number(n) => Seen::Number(n),
+            Event::Str(s) => Seen::Str(s, string_hash(s)),
+            _ => return Ok(()),
+        };
+        let duplicate = self.unique.iter().take(self.unique_len).flatten().any(|earlier| same(earlier, &seen));
+        if duplicate {
+            return self.violation(Code::NotUnique, None, At::Value);
+        }
+        match self.unique.get_mut(self.unique_len) {
+            Some(slot) => {
+                *slot = Some(seen);
+                self.unique_len += 1;
+                Ok(())
+            }
+            None => {
+                // More items than the table holds: refuse rather than skip the check.
+                self.unique_owner = None;
+                self.violation(Code::NotUnique, Some(count_num(MAX_UNIQUE_ITEMS)), At::Value)
+            }
+        }
+    }
+}
+
+fn count_num(n: usize) -> Num {
+    Num::int(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+/// Whether `node` could accept a value of the event's JSON type (for `anyOf` dispatch).
+fn accepts_type(node: &Node<'_>, event: &Event<'_>) -> bool {
+    match node {
+        Node::Any => true,
+        // A nested anyOf is entered only if one of its branches takes the type.
+        Node::Never | Node::AnyOf(_) => false,
+        Node::Null => matches!(event, Event::Null),
+        Node::Boolean => matches!(event, Event::Bool(_)),
+        Node::Integer(_) | Node::Number(_) => matches!(event, Event::Number(_)),
+        Node::String(_) => matches!(event, Event::Str(_)),
+        Node::Array(_) => matches!(event, Event::ArrayStart),
+        Node::Object(_) => matches!(event, Event::ObjectStart),
+        Node::Enum(values) => values.iter().any(|v| match v {
+            Literal::Null => matches!(event, Event::Null),
+            Literal::Bool(_) => matches!(event, Event::Bool(_)),
+            Literal::Number(_) => matches!(event, Event::Number(_)),
+            Literal::Str(_) => matches!(event, Event::Str(_)),
+        }),
+    }
+}
+
+fn literal_matches(literal: &Literal<'_>, event: &Event<'_>) -> bool {
+    match (literal, event) {
+        (Literal::Null, Event::Null) => true,
+        (Literal::Bool(a), Event::Bool(b)) => a == b,
+        (Literal::Number(n), Event::Number(text)) => Decimal::parse(text).is_some_and(|d| d.cmp_num(n).is_eq()),
+        (Literal::Str(a), Event::Str(s)) => s.eq_str(a),
+        _ => false,
+    }
+}
+
+fn format_ok(format: Format, s: JsonStr<'_>) -> bool {
+    if let Some(plain) = s.as_plain() {
+        return plain.len() <= format.max_len() && format.check(plain);
+    }
+    // Escaped: decode into a buffer no longer than the format allows; text that does not fit is too
+    // long for the format anyway.
+    let mut buf = [0u8; FORMAT_BUFFER];
+    let limit = format.max_len().min(FORMAT_BUFFER);
+    match buf.get_mut(..limit).and_then(|b| s.decode_into(b)) {
+        Some(text) => format.check(text),
+        None => false,
+    }
+}
+
+/// FNV-1a over the unescaped UTF-8 bytes: equal strings always hash equal.
+fn string_hash(s: JsonStr<'_>) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut push = |b: u8| {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    };
+    match s.as_plain() {
+        Some(plain) => plain.bytes().for_each(&mut push),
+        None => {
+            let mut utf8 = [0u8; 4];
+            for c in s.chars() {
+                c.encode_utf8(&mut utf8).bytes().for_each(&mut push);
+            }
+        }
+    }
+    hash
+}
+
+fn same(a: &Seen<'_>, b: &Seen<'_>) -> bool {
+    match (a, b) {
+        (Seen::Null, Seen::Null) => true,
+        (Seen::Bool(x), Seen::Bool(y)) => x == y,
+        (Seen::Number(x), Seen::Number(y)) => match (Decimal::parse(x), Decimal::parse(y)) {
+            (Some(x), Some(y)) => x.eq_decimal(&y),
+            _ => x == y,
+        },
+        (Seen::Str(x, hx), Seen::Str(y, hy)) => hx == hy && x.eq_json(*y),
+        _ => false,
+    }
+}

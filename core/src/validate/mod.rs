@@ -1,0 +1,103 @@
+//! Request-body validation: is this body acceptable?
+//!
+//! Decides, in one streaming pass over the raw bytes, whether a JSON body satisfies a [`Schema`] (a
+//! JSON Schema subset: types, ranges, lengths, formats, linear-time patterns, `enum`, required and
+//! unknown members, array bounds) within [`Limits`] on size and shape. Guarantees bounded work and fixed
+//! memory for any input — limits are checked as the reader reaches what they limit, nesting is tracked
+//! without recursion, patterns run without backtracking — and errors that carry a JSON Pointer, a
+//! stable code and the schema limit, never the offending value. Never allocates, never builds the
+//! value (the caller does that after a pass, from bytes now known to be acceptable).
+//!
+//! # Example
+//!
+//! The `CreateUserRequest` of the project's workloads, as `const` data:
+//!
+//! ```
+//! use apiward::validate::{self, Format, Limits, Node, Num, NumberRules, ObjectRules, PatternRef, Property, Schema, StringRules};
+//!
+//! const NODES: &[Node<'static>] = &[
+//!     Node::Object(ObjectRules::new(&[
+//!         Property::required("email", 1),
+//!         Property::required("username", 2),
+//!         Property::required("age", 3),
+//!     ])),
+//!     Node::String(StringRules::ANY.format(Format::Email)),
+//!     Node::String(StringRules::ANY.min_length(3).max_length(32).pattern(PatternRef::Source("^[a-zA-Z0-9_]+$"))),
+//!     Node::Integer(NumberRules::ANY.minimum(Num::int(13)).maximum(Num::int(120))),
+//! ];
+//! const USER: Schema<'static> = match Schema::new(NODES, 0) {
+//!     Ok(schema) => schema,
+//!     Err(_) => panic!("bad schema"),
+//! };
+//!
+//! let ok = br#"{"email":"ada@example.com","username":"ada_lovelace","age":36}"#;
+//! assert!(validate::validate(&USER, ok, &Limits::DEFAULT).is_ok());
+//!
+//! let bad = br#"{"email":"ada@example.com","username":"ada_lovelace","age":9999,"is_admin":true}"#;
+//! let error = validate::validate(&USER, bad, &Limits::DEFAULT).unwrap_err();
+//! assert_eq!((error.code(), error.path.as_str()), ("maximum", "/age"));
+//!
+//! let mut errors = [validate::Error::default(); 8];
+//! let found = validate::validate_all(&USER, bad, &Limits::DEFAULT, &mut errors).unwrap_err();
+//! let seen: Vec<_> = errors[..found].iter().map(|e| (e.code(), e.path.as_str())).collect();
+//! assert_eq!(seen, [("maximum", "/age"), ("unknown_field", "/is_admin")]);
+//! ```
+
+mod compile;
+mod engine;
+mod error;
+pub mod format;
+mod limits;
+mod number;
+pub mod pattern;
+mod schema;
+
+pub use compile::{compile, Capacity, CompileCode, CompileError, Storage, MAX_SCHEMA_DEPTH};
+pub use error::{Code, Error, Pointer, POINTER_CAPACITY};
+pub use format::Format;
+pub use limits::Limits;
+pub use number::Num;
+pub use pattern::{PatternError, Program};
+pub use schema::{
+    Additional, ArrayRules, Bound, Literal, Node, NodeId, NumberRules, ObjectRules, PatternRef, Property, Schema,
+    SchemaError, StringRules, MAX_PROPERTIES, MAX_UNIQUE_ITEMS,
+};
+
+use engine::{Engine, Sink};
+
+impl Default for Error {
+    /// A placeholder (`syntax` at the root) for filling error buffers.
+    fn default() -> Self {
+        Error { code: Code::Syntax, path: Pointer::ROOT, limit: None }
+    }
+}
+
+/// Validates `body` against `schema` within `limits`, stopping at the first error.
+///
+/// # Errors
+/// The first [`Error`] in document order (structural errors such as `syntax` or `too_deep` end the
+/// pass where they occur).
+#[allow(clippy::result_large_err)] // the path is inline (no heap); rejections are the cold path
+pub fn validate(schema: &Schema<'_>, body: &[u8], limits: &Limits) -> Result<(), Error> {
+    let mut first = None;
+    Engine::new(schema, *limits, Sink::First(&mut first)).run(body);
+    match first {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+/// Validates `body`, collecting up to `errors.len()` errors in document order (the pass stops when the
+/// buffer is full, or at a structural error).
+///
+/// # Errors
+/// The number of errors written to `errors` (at least 1 unless `errors` is empty) when the body is
+/// not acceptable.
+pub fn validate_all(schema: &Schema<'_>, body: &[u8], limits: &Limits, errors: &mut [Error]) -> Result<(), usize> {
+    let mut engine = Engine::new(schema, *limits, Sink::All { out: errors, stored: 0, any: false });
+    engine.run(body);
+    match engine.into_sink() {
+        Sink::All { stored, any: true, .. } => Err(stored),
+        _ => Ok(()),
+    }
+}

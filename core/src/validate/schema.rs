@@ -1,0 +1,375 @@
+//! The schema language: a JSON Schema subset as plain data, so a schema can live in `const`/`static`
+//! memory (firmware keeps it in flash) or be compiled at run time into storage the caller owns.
+//!
+//! Decides nothing by itself: it describes what [`validate`](super::validate) accepts. Guarantees that
+//! a [`Schema`] is a flat array of [`Node`]s referring to each other by index (so `$defs`/`$ref` and
+//! recursion need no pointers and no heap) and that [`Schema::new`] refuses any dangling index. Never
+//! holds a value from a request.
+
+use super::format::Format;
+use super::number::Num;
+use super::pattern::Program;
+
+/// Index of a [`Node`] in its schema's node array.
+pub type NodeId = u16;
+
+/// A schema: nodes and the index of the root.
+#[derive(Clone, Copy, Debug)]
+pub struct Schema<'a> {
+    nodes: &'a [Node<'a>],
+    root: NodeId,
+}
+
+/// Why [`Schema::new`] refused a node array.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SchemaError {
+    /// A node refers to an index outside the array, or there are more nodes than a [`NodeId`] holds.
+    DanglingReference,
+    /// An object declares more than [`MAX_PROPERTIES`] properties.
+    TooManyProperties,
+}
+
+impl SchemaError {
+    /// The stable snake_case code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            SchemaError::DanglingReference => "dangling_reference",
+            SchemaError::TooManyProperties => "too_many_properties",
+        }
+    }
+}
+
+/// The most properties one object schema may declare (the validator tracks them in a fixed bitset).
+pub const MAX_PROPERTIES: usize = 256;
+
+const fn in_range(id: NodeId, len: usize) -> bool {
+    // Widening a u16 into usize: `as` is the only const way.
+    #[allow(clippy::as_conversions)]
+    let index = id as usize;
+    index < len
+}
+
+impl<'a> Schema<'a> {
+    /// A schema over `nodes` starting at `root`; checks that every index is in range (usable in a
+    /// `const` item, so a bad static schema fails the build).
+    ///
+    /// # Errors
+    /// [`SchemaError`] naming the first problem.
+    pub const fn new(nodes: &'a [Node<'a>], root: NodeId) -> Result<Schema<'a>, SchemaError> {
+        let len = nodes.len();
+        if len > 1 << 16 || !in_range(root, len) {
+            return Err(SchemaError::DanglingReference);
+        }
+        let mut i = 0;
+        while i < len {
+            let ok = match &nodes[i] {
+                Node::Array(rules) => match rules.items {
+                    Some(id) => in_range(id, len),
+                    None => true,
+                },
+                Node::Object(rules) => {
+                    if rules.properties.len() > MAX_PROPERTIES {
+                        return Err(SchemaError::TooManyProperties);
+                    }
+                    let mut ok = match rules.additional {
+                        Additional::Schema(id) => in_range(id, len),
+                        _ => true,
+                    };
+                    let mut p = 0;
+                    while p < rules.properties.len() {
+                        ok = ok && in_range(rules.properties[p].schema, len);
+                        p += 1;
+                    }
+                    ok
+                }
+                Node::AnyOf(ids) => {
+                    let mut ok = true;
+                    let mut p = 0;
+                    while p < ids.len() {
+                        ok = ok && in_range(ids[p], len);
+                        p += 1;
+                    }
+                    ok
+                }
+                _ => true,
+            };
+            if !ok {
+                return Err(SchemaError::DanglingReference);
+            }
+            i += 1;
+        }
+        Ok(Schema { nodes, root })
+    }
+
+    /// The root node's index.
+    pub const fn root(&self) -> NodeId {
+        self.root
+    }
+
+    /// The node at `id`.
+    pub fn node(&self, id: NodeId) -> Option<&'a Node<'a>> {
+        self.nodes.get(usize::from(id))
+    }
+
+    /// All nodes.
+    pub const fn nodes(&self) -> &'a [Node<'a>] {
+        self.nodes
+    }
+}
+
+/// One (sub)schema.
+#[derive(Clone, Copy, Debug)]
+pub enum Node<'a> {
+    /// `{}` or `true`: any value (still bounded by the [`Limits`](super::Limits)).
+    Any,
+    /// `false`: no value.
+    Never,
+    /// `{"type": "null"}`.
+    Null,
+    /// `{"type": "boolean"}`.
+    Boolean,
+    /// `{"type": "integer", …}`: a number with no fractional part (`1.0` included, as JSON Schema says).
+    Integer(NumberRules),
+    /// `{"type": "number", …}`.
+    Number(NumberRules),
+    /// `{"type": "string", …}`.
+    String(StringRules<'a>),
+    /// `{"type": "array", …}`.
+    Array(ArrayRules),
+    /// `{"type": "object", …}`.
+    Object(ObjectRules<'a>),
+    /// `enum` (and `const`, a one-element enum): the value equals one of these scalars.
+    Enum(&'a [Literal<'a>]),
+    /// `anyOf` whose branches accept different JSON types (e.g. `Optional[str]`: string or null); the
+    /// value's type selects the branch, so validation stays one pass.
+    AnyOf(&'a [NodeId]),
+}
+
+/// A scalar an `enum` may list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Literal<'a> {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool(bool),
+    /// A number, compared exactly (`1.0` equals `1`).
+    Number(Num),
+    /// A string, compared after unescaping.
+    Str(&'a str),
+}
+
+/// A bound on a number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bound {
+    /// The limit.
+    pub value: Num,
+    /// `exclusiveMinimum`/`exclusiveMaximum`: the limit itself is outside.
+    pub exclusive: bool,
+}
+
+/// Rules of an `integer` or `number` node.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NumberRules {
+    pub(crate) minimum: Option<Bound>,
+    pub(crate) maximum: Option<Bound>,
+    pub(crate) multiple_of: Option<u64>,
+}
+
+impl NumberRules {
+    /// No bounds.
+    pub const ANY: NumberRules = NumberRules { minimum: None, maximum: None, multiple_of: None };
+
+    /// `minimum` (inclusive).
+    pub const fn minimum(mut self, value: Num) -> Self {
+        self.minimum = Some(Bound { value, exclusive: false });
+        self
+    }
+
+    /// `maximum` (inclusive).
+    pub const fn maximum(mut self, value: Num) -> Self {
+        self.maximum = Some(Bound { value, exclusive: false });
+        self
+    }
+
+    /// `exclusiveMinimum`.
+    pub const fn exclusive_minimum(mut self, value: Num) -> Self {
+        self.minimum = Some(Bound { value, exclusive: true });
+        self
+    }
+
+    /// `exclusiveMaximum`.
+    pub const fn exclusive_maximum(mut self, value: Num) -> Self {
+        self.maximum = Some(Bound { value, exclusive: true });
+        self
+    }
+
+    /// `multipleOf` a positive integer (0 is treated as "no multiple can match").
+    pub const fn multiple_of(mut self, divisor: u64) -> Self {
+        self.multiple_of = Some(divisor);
+        self
+    }
+}
+
+/// A `pattern`: its source (compiled when used; what `const` schemas hold) or a compiled program
+/// (what the run-time schema compiler produces, so nothing is compiled per request).
+#[derive(Clone, Copy, Debug)]
+pub enum PatternRef<'a> {
+    /// The regular expression's text.
+    Source(&'a str),
+    /// An already compiled program.
+    Compiled(&'a Program),
+}
+
+/// Rules of a `string` node. Lengths count Unicode scalar values, as JSON Schema does.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StringRules<'a> {
+    pub(crate) min_length: u32,
+    pub(crate) max_length: Option<u32>,
+    pub(crate) pattern: Option<PatternRef<'a>>,
+    pub(crate) format: Option<Format>,
+}
+
+impl<'a> StringRules<'a> {
+    /// Any string.
+    pub const ANY: StringRules<'static> = StringRules { min_length: 0, max_length: None, pattern: None, format: None };
+
+    /// `minLength`.
+    pub const fn min_length(mut self, chars: u32) -> Self {
+        self.min_length = chars;
+        self
+    }
+
+    /// `maxLength`.
+    pub const fn max_length(mut self, chars: u32) -> Self {
+        self.max_length = Some(chars);
+        self
+    }
+
+    /// `pattern` (see [`pattern`](super::pattern) for the supported syntax).
+    pub const fn pattern(mut self, pattern: PatternRef<'a>) -> Self {
+        self.pattern = Some(pattern);
+        self
+    }
+
+    /// `format`.
+    pub const fn format(mut self, format: Format) -> Self {
+        self.format = Some(format);
+        self
+    }
+}
+
+/// Rules of an `array` node.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ArrayRules {
+    pub(crate) items: Option<NodeId>,
+    pub(crate) min_items: u32,
+    pub(crate) max_items: Option<u32>,
+    pub(crate) unique_items: bool,
+}
+
+/// The most items a `uniqueItems` array may hold (the validator compares them in a fixed table).
+pub const MAX_UNIQUE_ITEMS: usize = 256;
+
+impl ArrayRules {
+    /// Any array.
+    pub const ANY: ArrayRules = ArrayRules { items: None, min_items: 0, max_items: None, unique_items: false };
+
+    /// `items`: every item matches this node.
+    pub const fn items(mut self, node: NodeId) -> Self {
+        self.items = Some(node);
+        self
+    }
+
+    /// `minItems`.
+    pub const fn min_items(mut self, items: u32) -> Self {
+        self.min_items = items;
+        self
+    }
+
+    /// `maxItems`.
+    pub const fn max_items(mut self, items: u32) -> Self {
+        self.max_items = Some(items);
+        self
+    }
+
+    /// `uniqueItems: true`, for arrays of scalars (at most [`MAX_UNIQUE_ITEMS`] items).
+    pub const fn unique_items(mut self) -> Self {
+        self.unique_items = true;
+        self
+    }
+}
+
+/// A declared member of an object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Property<'a> {
+    /// The member name (unescaped).
+    pub name: &'a str,
+    /// Its schema.
+    pub schema: NodeId,
+    /// Listed in `required`.
+    pub required: bool,
+}
+
+impl<'a> Property<'a> {
+    /// A required member.
+    pub const fn required(name: &'a str, schema: NodeId) -> Self {
+        Property { name, schema, required: true }
+    }
+
+    /// An optional member.
+    pub const fn optional(name: &'a str, schema: NodeId) -> Self {
+        Property { name, schema, required: false }
+    }
+}
+
+/// What happens to members the schema does not declare.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Additional {
+    /// Rejected (`unknown_field`): the default, so clients cannot set fields nobody checks (mass
+    /// assignment).
+    #[default]
+    Reject,
+    /// Accepted unchecked (`additionalProperties: true`, named as the loosening it is).
+    Allow,
+    /// Accepted when they match this node (`additionalProperties: {schema}`, e.g. a string map).
+    Schema(NodeId),
+}
+
+/// Rules of an `object` node.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ObjectRules<'a> {
+    pub(crate) properties: &'a [Property<'a>],
+    pub(crate) additional: Additional,
+    pub(crate) min_properties: u32,
+    pub(crate) max_properties: Option<u32>,
+}
+
+impl<'a> ObjectRules<'a> {
+    /// An object with these declared members; unknown members rejected.
+    pub const fn new(properties: &'a [Property<'a>]) -> Self {
+        ObjectRules { properties, additional: Additional::Reject, min_properties: 0, max_properties: None }
+    }
+
+    /// `additionalProperties`.
+    pub const fn additional(mut self, additional: Additional) -> Self {
+        self.additional = additional;
+        self
+    }
+
+    /// `minProperties`.
+    pub const fn min_properties(mut self, members: u32) -> Self {
+        self.min_properties = members;
+        self
+    }
+
+    /// `maxProperties`.
+    pub const fn max_properties(mut self, members: u32) -> Self {
+        self.max_properties = Some(members);
+        self
+    }
+
+    /// The declared members.
+    pub const fn properties(&self) -> &'a [Property<'a>] {
+        self.properties
+    }
+}

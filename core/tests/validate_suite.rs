@@ -1,0 +1,203 @@
+//! The validator against the shared cases in `tests/vectors/validate/cases.json`: each schema compiled
+//! by `validate::compile` (the path the Python and Node packages use), each body validated both for the
+//! first error and for all errors, plus compile-time refusals. Also the `const`-schema path (W7/W9).
+
+use apiward::validate::{
+    self, compile, Capacity, Error, Format, Limits, Literal, Node, Num, NumberRules, ObjectRules, PatternRef, Program,
+    Property, Schema, Storage, StringRules,
+};
+use serde_json::Value;
+
+/// Owns the buffers a compiled schema lives in.
+struct Buffers<'a> {
+    nodes: Vec<Node<'a>>,
+    properties: Vec<Property<'a>>,
+    ids: Vec<u16>,
+    literals: Vec<Literal<'a>>,
+    text: Vec<u8>,
+    programs: Vec<Program>,
+}
+
+impl<'a> Buffers<'a> {
+    fn for_document(document: &[u8]) -> Self {
+        let cap = Capacity::for_document(document);
+        Buffers {
+            nodes: vec![Node::Never; cap.nodes],
+            properties: vec![Property::optional("", 0); cap.properties],
+            ids: vec![0; cap.ids],
+            literals: vec![Literal::Null; cap.literals],
+            text: vec![0; cap.text],
+            programs: vec![Program::compile("").unwrap(); cap.programs],
+        }
+    }
+
+    fn storage(&'a mut self) -> Storage<'a> {
+        Storage {
+            nodes: &mut self.nodes,
+            properties: &mut self.properties,
+            ids: &mut self.ids,
+            literals: &mut self.literals,
+            text: &mut self.text,
+            programs: &mut self.programs,
+        }
+    }
+}
+
+fn limits_of(v: Option<&Value>) -> Limits {
+    let mut limits = Limits::DEFAULT;
+    let Some(v) = v else { return limits };
+    let get = |k: &str| v.get(k).and_then(Value::as_u64);
+    if let Some(n) = get("max_body_bytes") {
+        limits = limits.max_body_bytes(usize::try_from(n).unwrap());
+    }
+    if let Some(n) = get("max_depth") {
+        limits = limits.max_depth(usize::try_from(n).unwrap());
+    }
+    if let Some(n) = get("max_string_bytes") {
+        limits = limits.max_string_bytes(usize::try_from(n).unwrap());
+    }
+    if let Some(n) = get("max_number_len") {
+        limits = limits.max_number_len(usize::try_from(n).unwrap());
+    }
+    if let Some(n) = get("max_array_items") {
+        limits = limits.max_array_items(u32::try_from(n).unwrap());
+    }
+    if let Some(n) = get("max_object_members") {
+        limits = limits.max_object_members(u32::try_from(n).unwrap());
+    }
+    limits
+}
+
+fn body_of(case: &Value) -> Vec<u8> {
+    if let Some(body) = case.get("body") {
+        return body.as_str().unwrap().as_bytes().to_vec();
+    }
+    let r = &case["body_repeat"];
+    let mut out = r["prefix"].as_str().unwrap().to_string();
+    out.push_str(&r["unit"].as_str().unwrap().repeat(usize::try_from(r["count"].as_u64().unwrap()).unwrap()));
+    out.push_str(r["suffix"].as_str().unwrap());
+    out.into_bytes()
+}
+
+fn cases() -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/validate/cases.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn shared_vectors() {
+    let doc = cases();
+    let mut ran = 0usize;
+    for group in doc["groups"].as_array().unwrap() {
+        let gname = group["name"].as_str().unwrap();
+        let schema_text = serde_json::to_vec(&group["schema"]).unwrap();
+        let mut buffers = Buffers::for_document(&schema_text);
+        let schema = compile(&schema_text, buffers.storage()).unwrap_or_else(|e| panic!("{gname}: {e}"));
+        let limits = limits_of(group.get("limits"));
+        for case in group["cases"].as_array().unwrap() {
+            let name = format!("{gname} / {}", case["name"].as_str().unwrap());
+            let body = body_of(case);
+            let first = validate::validate(&schema, &body, &limits);
+            let mut all = [Error::default(); 16];
+            let found = validate::validate_all(&schema, &body, &limits, &mut all);
+            if case.get("valid") == Some(&Value::Bool(true)) {
+                assert_eq!(first, Ok(()), "{name}");
+                assert_eq!(found, Ok(()), "{name}");
+            } else {
+                let want: Vec<(String, String)> = case["errors"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| (e["path"].as_str().unwrap().to_string(), e["code"].as_str().unwrap().to_string()))
+                    .collect();
+                let n = found.expect_err(&name);
+                let got: Vec<(String, String)> =
+                    all[..n].iter().map(|e| (e.path.as_str().to_string(), e.code().to_string())).collect();
+                assert_eq!(got, want, "{name}: all errors");
+                let first = first.expect_err(&name);
+                assert_eq!((first.path.as_str(), first.code()), (want[0].0.as_str(), want[0].1.as_str()), "{name}");
+                // Errors never echo values: the message is a fixed sentence per code.
+                assert_eq!(first.message(), first.code.message());
+            }
+            ran += 1;
+        }
+    }
+    for case in doc["compile_errors"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let text = match case.get("schema_text") {
+            Some(t) => t.as_str().unwrap().as_bytes().to_vec(),
+            None => serde_json::to_vec(&case["schema"]).unwrap(),
+        };
+        let mut buffers = Buffers::for_document(&text);
+        let err = compile(&text, buffers.storage()).map(|_| ()).expect_err(name);
+        assert_eq!(
+            (err.code(), err.path.as_str()),
+            (case["code"].as_str().unwrap(), case["path"].as_str().unwrap()),
+            "{name}"
+        );
+        ran += 1;
+    }
+    assert_eq!(ran, 94);
+}
+
+/// W7 as `const` data equals W7 compiled from its JSON Schema, on the W7/W9 bodies.
+#[test]
+fn const_schema_matches_compiled() {
+    const NODES: &[Node<'static>] = &[
+        Node::Object(ObjectRules::new(&[
+            Property::required("email", 1),
+            Property::required("username", 2),
+            Property::required("age", 3),
+        ])),
+        Node::String(StringRules::ANY.format(Format::Email)),
+        Node::String(StringRules::ANY.min_length(3).max_length(32).pattern(PatternRef::Source("^[a-zA-Z0-9_]+$"))),
+        Node::Integer(NumberRules::ANY.minimum(Num::int(13)).maximum(Num::int(120))),
+    ];
+    const W7: Schema<'static> = match Schema::new(NODES, 0) {
+        Ok(schema) => schema,
+        Err(_) => panic!("bad schema"),
+    };
+    let doc = cases();
+    let group = &doc["groups"][0];
+    let schema_text = serde_json::to_vec(&group["schema"]).unwrap();
+    let mut buffers = Buffers::for_document(&schema_text);
+    let compiled = compile(&schema_text, buffers.storage()).unwrap();
+    for case in group["cases"].as_array().unwrap() {
+        let body = body_of(case);
+        let a = validate::validate(&W7, &body, &Limits::DEFAULT);
+        let b = validate::validate(&compiled, &body, &Limits::DEFAULT);
+        assert_eq!(a, b, "{}", case["name"]);
+    }
+}
+
+#[test]
+fn dangling_const_schema_is_refused() {
+    const BAD: &[Node<'static>] = &[Node::Object(ObjectRules::new(&[Property::required("a", 7)]))];
+    assert_eq!(Schema::new(BAD, 0).map(|_| ()), Err(validate::SchemaError::DanglingReference));
+    assert_eq!(Schema::new(BAD, 1).map(|_| ()), Err(validate::SchemaError::DanglingReference));
+}
+
+#[test]
+fn storage_too_small_is_an_error_not_a_panic() {
+    let schema_text = serde_json::to_vec(&cases()["groups"][1]["schema"]).unwrap();
+    let full = Capacity::for_document(&schema_text);
+    for shrink in 0..6 {
+        let mut b = Buffers::for_document(&schema_text);
+        match shrink {
+            0 => b.nodes.truncate(3),
+            1 => b.properties.truncate(2),
+            2 => b.ids.clear(),
+            3 => b.literals.clear(),
+            4 => b.text.clear(),
+            _ => b.programs.clear(),
+        }
+        let result = compile(&schema_text, b.storage()).map(|_| ());
+        match shrink {
+            // No escapes, no anyOf, no enums in W8: those buffers may be empty; without program slots
+            // patterns stay as source.
+            2..=5 => assert_eq!(result, Ok(()), "shrink {shrink}"),
+            _ => assert_eq!(result.unwrap_err().code(), "storage_full", "shrink {shrink}"),
+        }
+    }
+    assert!(full.nodes >= 12);
+}
