@@ -176,9 +176,11 @@ fn validation_allocates_nothing() {
             let mut errors = [validate::Error::default(); 8];
             *slot = validate::validate_all(&schema, body, &Limits::DEFAULT, &mut errors).err().unwrap_or(0);
             let _ = validate::validate(&schema, body, &Limits::DEFAULT);
+            let mut projected = [0u8; 256];
+            let _ = validate::project(&schema, body, 32, &mut projected);
         }
         found
     });
     assert_eq!(results, [0, 2, 5, 1]);
-    assert_eq!(n, 0, "validation (accepting and rejecting) allocates nothing");
+    assert_eq!(n, 0, "validation (accepting and rejecting) and projection allocate nothing");
 }

@@ -201,3 +201,48 @@ fn storage_too_small_is_an_error_not_a_panic() {
     }
     assert!(full.nodes >= 12);
 }
+
+/// Projection keeps exactly what the schema declares, recursively, and copies values byte for byte.
+#[test]
+fn projection_drops_undeclared_members() {
+    let schema_text = br#"{"type":"object","properties":{
+        "id":{"type":"integer"},
+        "name":{"type":"string"},
+        "tags":{"type":"array","items":{"type":"string"}},
+        "owner":{"type":"object","properties":{"email":{"type":"string"}}},
+        "items":{"type":"array","items":{"type":"object","properties":{"sku":{"type":"string"},"qty":{"type":"integer"}}}},
+        "extra":{},
+        "labels":{"type":"object","additionalProperties":{"type":"string"}},
+        "maybe":{"anyOf":[{"type":"object","properties":{"a":{"type":"integer"}}},{"type":"null"}]}
+    }}"#;
+    let mut buffers = Buffers::for_document(schema_text);
+    let schema = compile(schema_text, buffers.storage()).unwrap();
+    let document = br#" {"id": 7, "password_hash": "$2b$12$abc", "name": "Ada \u00e9", "tags": ["a", "b"],
+        "owner": {"email": "ada@example.com", "internal_notes": {"x": [1, 2]}},
+        "items": [{"sku": "A-1", "qty": 2, "cost": 1.5}, {"qty": 1e2, "sku": "B-2"}],
+        "extra": {"kept": [true, null, {"deep": 1}]}, "labels": {"k": "v"}, "maybe": {"a": 1, "b": 2},
+        "secret": [1, {"s": 2}]} "#;
+    let mut out = [0u8; 1024];
+    let n = validate::project(&schema, document, 32, &mut out).unwrap();
+    let got = std::str::from_utf8(&out[..n]).unwrap();
+    assert_eq!(
+        got,
+        r#"{"id":7,"name":"Ada \u00e9","tags":["a","b"],"owner":{"email":"ada@example.com"},"items":[{"sku":"A-1","qty":2},{"qty":1e2,"sku":"B-2"}],"extra":{"kept":[true,null,{"deep":1}]},"labels":{"k":"v"},"maybe":{"a":1}}"#
+    );
+    // The output is strict JSON.
+    assert!(apiward::json::parse(&out[..n], 64).is_ok());
+    // Null branch of the anyOf.
+    let n = validate::project(&schema, br#"{"maybe":null,"zzz":1}"#, 32, &mut out).unwrap();
+    assert_eq!(&out[..n], br#"{"maybe":null}"#);
+    // Too small a buffer, a type mismatch and bad JSON are errors, never partial output.
+    let mut small = [0u8; 10];
+    assert_eq!(validate::project(&schema, document, 32, &mut small).unwrap_err().code(), "buffer_too_small");
+    let e = validate::project(&schema, br#"{"owner":"ada"}"#, 32, &mut out).unwrap_err();
+    assert_eq!((e.code(), e.path.as_str()), ("type", "/owner"));
+    let e = validate::project(&schema, br#"{"items":[{"sku":1}]}"#, 32, &mut out).unwrap_err();
+    assert_eq!((e.code(), e.path.as_str()), ("type", "/items/0/sku"));
+    assert_eq!(validate::project(&schema, br#"{"id":1,"id":2}"#, 32, &mut out).unwrap_err().code(), "duplicate_key");
+    assert_eq!(validate::project(&schema, br#"{"id":}"#, 32, &mut out).unwrap_err().code(), "syntax");
+    let deep = format!(r#"{{"secret":{}}}"#, "[".repeat(100));
+    assert_eq!(validate::project(&schema, deep.as_bytes(), 32, &mut out).unwrap_err().code(), "too_deep");
+}

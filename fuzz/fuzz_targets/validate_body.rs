@@ -3,7 +3,8 @@
 //!
 //! Checks, for every input: no panic; `validate` (first error) and `validate_all` agree on the verdict
 //! and on the first error; a body the strict JSON reader rejects is never accepted; every error path
-//! is a JSON Pointer (empty or starting with `/`).
+//! is a JSON Pointer (empty or starting with `/`); projection never panics, and what it writes is
+//! strict JSON that validates wherever the input did.
 #![no_main]
 
 use apiward::json;
@@ -81,6 +82,13 @@ fuzz_target!(|body: &[u8]| {
                     }
                 }
                 (f, a) => panic!("verdicts differ: validate {f:?}, validate_all {a:?}"),
+            }
+            let mut out = [0u8; 2048];
+            if let Ok(n) = validate::project(schema, body, 32, &mut out) {
+                assert!(json::parse(&out[..n], 64).is_ok(), "projection wrote invalid JSON");
+                if first.is_ok() && limits == Limits::DEFAULT {
+                    assert_eq!(validate::validate(schema, &out[..n], &limits), Ok(()), "projection of a valid body is invalid");
+                }
             }
         }
     }

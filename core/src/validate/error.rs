@@ -62,6 +62,8 @@ pub enum Code {
     NotAllowed,
     /// A `pattern` in the schema could not be compiled (a schema bug, reported on use).
     BadPattern,
+    /// The caller's output buffer is too small (projection).
+    BufferTooSmall,
 }
 
 impl Code {
@@ -94,6 +96,7 @@ impl Code {
             Code::TooManyProperties => "too_many_properties",
             Code::NotAllowed => "not_allowed",
             Code::BadPattern => "bad_pattern",
+            Code::BufferTooSmall => "buffer_too_small",
         }
     }
 
@@ -126,6 +129,7 @@ impl Code {
             Code::TooManyProperties => "the object has too many members",
             Code::NotAllowed => "no value is allowed here",
             Code::BadPattern => "the schema's pattern cannot be used",
+            Code::BufferTooSmall => "the output buffer is too small",
         }
     }
 }

@@ -50,6 +50,7 @@ pub mod format;
 mod limits;
 mod number;
 pub mod pattern;
+mod project;
 mod schema;
 
 pub use compile::{compile, Capacity, CompileCode, CompileError, Storage, MAX_SCHEMA_DEPTH};
@@ -58,6 +59,7 @@ pub use format::Format;
 pub use limits::Limits;
 pub use number::Num;
 pub use pattern::{PatternError, Program};
+pub use project::project;
 pub use schema::{
     Additional, ArrayRules, Bound, Literal, Node, NodeId, NumberRules, ObjectRules, PatternRef, Property, Schema,
     SchemaError, StringRules, MAX_PROPERTIES, MAX_UNIQUE_ITEMS,
