@@ -66,6 +66,10 @@ enum Seen<'a> {
     Str(JsonStr<'a>, u64),
 }
 
+/// The last pattern compiled from source (by the address and length of its text), kept by the caller
+/// of the engine so the engine itself stays small to build.
+pub(crate) type PatternCache = Option<((usize, usize), Program)>;
+
 /// Where errors go: the first one ends validation, or up to `out.len()` are collected.
 pub(crate) enum Sink<'e> {
     First(&'e mut Option<Error>),
@@ -108,32 +112,35 @@ enum At<'n> {
     Member(&'n str),
 }
 
-pub(crate) struct Engine<'s, 'a, 'e> {
+/// `U`: slots of the `uniqueItems` table — [`MAX_UNIQUE_ITEMS`] when the schema has such an array, else 0
+/// (so the common schema pays nothing for it).
+pub(crate) struct Engine<'s, 'a, 'e, const U: usize> {
     schema: &'s Schema<'s>,
     limits: Limits,
     frames: [Frame<'s, 'a>; MAX_DEPTH],
     depth: usize,
     sink: Sink<'e>,
-    unique: [Option<Seen<'a>>; MAX_UNIQUE_ITEMS],
+    unique: [Option<Seen<'a>>; U],
     unique_len: usize,
     /// The frame depth of the array that owns `unique`, if any.
     unique_owner: Option<usize>,
     /// The last pattern compiled from source, by address and length of its text.
-    cached_pattern: Option<((usize, usize), Program)>,
+    cached_pattern: &'e mut PatternCache,
 }
 
-impl<'s, 'a, 'e> Engine<'s, 'a, 'e> {
-    pub(crate) fn new(schema: &'s Schema<'s>, limits: Limits, sink: Sink<'e>) -> Self {
+impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
+    #[inline(always)]
+    pub(crate) fn new(schema: &'s Schema<'s>, limits: Limits, sink: Sink<'e>, cache: &'e mut PatternCache) -> Self {
         Engine {
             schema,
             limits,
             frames: [Frame::EMPTY; MAX_DEPTH],
             depth: 0,
             sink,
-            unique: [None; MAX_UNIQUE_ITEMS],
+            unique: [None; U],
             unique_len: 0,
             unique_owner: None,
-            cached_pattern: None,
+            cached_pattern: cache,
         }
     }
 
@@ -418,6 +425,10 @@ impl<'s, 'a, 'e> Engine<'s, 'a, 'e> {
     }
 
     fn number(&mut self, text: &'a str, rules: &NumberRules, integer: bool) -> Result<(), Stop> {
+        // The common case, a plain integer that fits an i64, compared without the decimal machinery.
+        if let Some(value) = small_int(text) {
+            return self.small_number(value, rules);
+        }
         let Some(value) = Decimal::parse(text) else { return self.violation(Code::Syntax, None, At::Value) };
         if integer && !value.is_integer() {
             return self.violation(Code::Type, None, At::Value);
@@ -436,6 +447,33 @@ impl<'s, 'a, 'e> Engine<'s, 'a, 'e> {
         }
         if let Some(divisor) = rules.multiple_of {
             if !value.is_multiple_of(divisor) {
+                self.violation(
+                    Code::MultipleOf,
+                    Some(Num::int(i64::try_from(divisor).unwrap_or(i64::MAX))),
+                    At::Value,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Engine::number`] for an integer that fits an `i64` (same verdicts, exact comparisons).
+    fn small_number(&mut self, value: i64, rules: &NumberRules) -> Result<(), Stop> {
+        if let Some(bound) = rules.minimum {
+            let order = cmp_int_num(value, &bound.value);
+            if order.is_lt() || (bound.exclusive && order.is_eq()) {
+                self.violation(Code::Minimum, Some(bound.value), At::Value)?;
+            }
+        }
+        if let Some(bound) = rules.maximum {
+            let order = cmp_int_num(value, &bound.value);
+            if order.is_gt() || (bound.exclusive && order.is_eq()) {
+                self.violation(Code::Maximum, Some(bound.value), At::Value)?;
+            }
+        }
+        if let Some(divisor) = rules.multiple_of {
+            let multiple = divisor != 0 && i128::from(value) % i128::from(divisor) == 0;
+            if !multiple {
                 self.violation(
                     Code::MultipleOf,
                     Some(Num::int(i64::try_from(divisor).unwrap_or(i64::MAX))),
@@ -483,9 +521,9 @@ impl<'s, 'a, 'e> Engine<'s, 'a, 'e> {
             PatternRef::Compiled(program) => Some(run(program)),
             PatternRef::Source(source) => {
                 let key = (source.as_ptr().addr(), source.len());
-                let fresh = !matches!(&self.cached_pattern, Some((cached, _)) if *cached == key);
+                let fresh = !matches!(&*self.cached_pattern, Some((cached, _)) if *cached == key);
                 if fresh {
-                    self.cached_pattern = Some((key, Program::compile(source).ok()?));
+                    *self.cached_pattern = Some((key, Program::compile(source).ok()?));
                 }
                 self.cached_pattern.as_ref().map(|(_, program)| run(program))
             }
@@ -521,6 +559,55 @@ impl<'s, 'a, 'e> Engine<'s, 'a, 'e> {
             }
         }
     }
+}
+
+/// `-?[0-9]{1,18}` as an `i64` (18 digits always fit); anything else (fractions, exponents, longer
+/// numbers) takes the exact decimal path.
+fn small_int(text: &str) -> Option<i64> {
+    let bytes = text.as_bytes();
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut value: i64 = 0;
+    for &b in digits {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + i64::from(b - b'0');
+    }
+    Some(if negative { -value } else { value })
+}
+
+/// Exact comparison of an integer with a schema number (`mantissa × 10^exp10`).
+fn cmp_int_num(value: i64, num: &Num) -> core::cmp::Ordering {
+    let exp = num.exp10;
+    if exp == 0 {
+        return value.cmp(&num.mantissa);
+    }
+    // value <=> m × 10^e: scale in i128 while it stays exact; beyond ±38 digits the sign decides.
+    let mut lhs = i128::from(value);
+    let mut rhs = i128::from(num.mantissa);
+    let mut e = exp;
+    while e > 0 {
+        match rhs.checked_mul(10) {
+            Some(r) => rhs = r,
+            None => return if num.mantissa > 0 { core::cmp::Ordering::Less } else { core::cmp::Ordering::Greater },
+        }
+        e -= 1;
+    }
+    while e < 0 {
+        match lhs.checked_mul(10) {
+            Some(l) => lhs = l,
+            // |value| × 10^k overflowed i128: |value| dominates any i64 mantissa.
+            None => return if value > 0 { core::cmp::Ordering::Greater } else { core::cmp::Ordering::Less },
+        }
+        e += 1;
+    }
+    lhs.cmp(&rhs)
 }
 
 fn count_num(n: usize) -> Num {
@@ -601,5 +688,42 @@ fn same(a: &Seen<'_>, b: &Seen<'_>) -> bool {
         },
         (Seen::Str(x, hx), Seen::Str(y, hy)) => hx == hy && x.eq_json(*y),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_int_path_matches_the_decimal_path() {
+        extern crate std;
+        use std::string::ToString;
+        let values = [0i64, 1, -1, 12, 13, 120, 121, -999_999_999_999_999_999, 999_999_999_999_999_999, 10_000_000];
+        let nums = [
+            Num::int(0),
+            Num::int(13),
+            Num::int(120),
+            Num::new(12, 1),
+            Num::new(135, -1),
+            Num::new(-5, 3),
+            Num::new(1, 30),
+            Num::new(-1, 30),
+            Num::new(1, -30),
+            Num::new(i64::MAX, 20),
+            Num::new(i64::MIN, -20),
+            Num::int(i64::MAX),
+        ];
+        for v in values {
+            let text = v.to_string();
+            assert_eq!(small_int(&text), Some(v));
+            let d = Decimal::parse(&text).unwrap();
+            for n in &nums {
+                assert_eq!(cmp_int_num(v, n), d.cmp_num(n), "{v} vs {n:?}");
+            }
+        }
+        for text in ["1.0", "1e2", "-", "", "1234567890123456789", "01x"] {
+            assert_eq!(small_int(text), None, "{text}");
+        }
     }
 }

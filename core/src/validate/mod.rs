@@ -65,7 +65,7 @@ pub use schema::{
     SchemaError, StringRules, MAX_PROPERTIES, MAX_UNIQUE_ITEMS,
 };
 
-use engine::{Engine, Sink};
+use engine::{Engine, PatternCache, Sink};
 
 impl Default for Error {
     /// A placeholder (`syntax` at the root) for filling error buffers.
@@ -82,7 +82,13 @@ impl Default for Error {
 #[allow(clippy::result_large_err)] // the path is inline (no heap); rejections are the cold path
 pub fn validate(schema: &Schema<'_>, body: &[u8], limits: &Limits) -> Result<(), Error> {
     let mut first = None;
-    Engine::new(schema, *limits, Sink::First(&mut first)).run(body);
+    let mut cache: PatternCache = None;
+    let sink = Sink::First(&mut first);
+    if schema.uses_unique_items() {
+        Engine::<MAX_UNIQUE_ITEMS>::new(schema, *limits, sink, &mut cache).run(body);
+    } else {
+        Engine::<0>::new(schema, *limits, sink, &mut cache).run(body);
+    }
     match first {
         Some(error) => Err(error),
         None => Ok(()),
@@ -96,9 +102,18 @@ pub fn validate(schema: &Schema<'_>, body: &[u8], limits: &Limits) -> Result<(),
 /// The number of errors written to `errors` (at least 1 unless `errors` is empty) when the body is
 /// not acceptable.
 pub fn validate_all(schema: &Schema<'_>, body: &[u8], limits: &Limits, errors: &mut [Error]) -> Result<(), usize> {
-    let mut engine = Engine::new(schema, *limits, Sink::All { out: errors, stored: 0, any: false });
-    engine.run(body);
-    match engine.into_sink() {
+    let mut cache: PatternCache = None;
+    let sink = Sink::All { out: errors, stored: 0, any: false };
+    let sink = if schema.uses_unique_items() {
+        let mut engine = Engine::<MAX_UNIQUE_ITEMS>::new(schema, *limits, sink, &mut cache);
+        engine.run(body);
+        engine.into_sink()
+    } else {
+        let mut engine = Engine::<0>::new(schema, *limits, sink, &mut cache);
+        engine.run(body);
+        engine.into_sink()
+    };
+    match sink {
         Sink::All { stored, any: true, .. } => Err(stored),
         _ => Ok(()),
     }

@@ -149,6 +149,17 @@ pub struct Program {
     restart_end_matches: bool,
     /// Restarting the search at a later position can never lead to a match (e.g. `^abc`).
     restart_dead: bool,
+    /// The pattern is `^X{min,max}$` for one character class `X` (the common shape of schema
+    /// patterns: `^[a-zA-Z0-9_]+$`, `^[A-Z0-9-]{4,16}$`): matched by a scan, same answers.
+    run: Option<Run>,
+}
+
+/// `^X{min,max}$`: every character in `class`, and a length within the bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Run {
+    class: u8,
+    min: u32,
+    max: u32,
 }
 
 impl fmt::Debug for Program {
@@ -182,6 +193,7 @@ impl Program {
         restart_matches: true,
         restart_end_matches: true,
         restart_dead: false,
+        run: None,
     };
 
     /// Compiles `source`, an ECMA-262 regular expression in the supported subset (see the module
@@ -203,6 +215,16 @@ impl Program {
     /// known; memory is a fixed few hundred bytes of stack.
     #[must_use]
     pub fn is_match<I: IntoIterator<Item = char>>(&self, text: I) -> bool {
+        if let Some(run) = self.run {
+            let mut count = 0u32;
+            for c in text {
+                count = count.saturating_add(1);
+                if count > run.max || !self.class_contains(run.class, c) {
+                    return false;
+                }
+            }
+            return count >= run.min;
+        }
         let mut chars = text.into_iter().peekable();
         let mut stack = [0u16; MAX_STATES];
         let mut current = Bits::EMPTY;
@@ -268,6 +290,13 @@ impl Program {
     /// its 128-bit ASCII map (no range search).
     #[must_use]
     pub fn is_match_str(&self, text: &str) -> bool {
+        if let (Some(run), true) = (self.run, text.is_ascii()) {
+            // ASCII: one bitmap test per byte, and the length is the byte count.
+            let Some(class) = self.classes.get(usize::from(run.class)) else { return false };
+            let fits = u32::try_from(text.len()).is_ok_and(|n| n >= run.min && n <= run.max);
+            return fits
+                && text.bytes().all(|b| class.ascii.get(usize::from(b >= 64)).is_some_and(|w| w >> (b % 64) & 1 == 1));
+        }
         self.is_match(text.chars())
     }
 
@@ -345,6 +374,54 @@ impl Program {
                 }
             })
             .is_ok()
+    }
+}
+
+/// Recognises `^ATOM QUANT$` with ATOM a bracket class, `.`, or `\d \D \w \W \s \S`, and QUANT one of
+/// `* + ? {n} {n,} {n,m}` (optionally lazy); returns the length bounds. The compiled program then
+/// decides whether the atom is a single class (see [`Compiler::run`]).
+fn run_shape(source: &str) -> Option<(u32, u32)> {
+    let inner = source.strip_prefix('^')?.strip_suffix('$')?;
+    let bytes = inner.as_bytes();
+    let atom_len = match bytes.first()? {
+        b'[' => {
+            let mut i = 1;
+            if bytes.get(i) == Some(&b'^') {
+                i += 1;
+            }
+            loop {
+                match bytes.get(i)? {
+                    b'\\' => i += 2,
+                    b']' => break i + 1,
+                    _ => i += 1,
+                }
+            }
+        }
+        b'.' => 1,
+        b'\\' if matches!(bytes.get(1), Some(b'd' | b'D' | b'w' | b'W' | b's' | b'S')) => 2,
+        _ => return None,
+    };
+    let quant = inner.get(atom_len..)?;
+    let quant = quant.strip_suffix('?').filter(|q| !q.is_empty()).unwrap_or(quant);
+    match quant {
+        "*" => Some((0, u32::MAX)),
+        "+" => Some((1, u32::MAX)),
+        "?" => Some((0, 1)),
+        _ => {
+            let body = quant.strip_prefix('{')?.strip_suffix('}')?;
+            let number = |t: &str| {
+                if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+                    t.parse::<u32>().ok()
+                } else {
+                    None
+                }
+            };
+            match body.split_once(',') {
+                None => number(body).map(|n| (n, n)),
+                Some((lo, "")) => number(lo).map(|n| (n, u32::MAX)),
+                Some((lo, hi)) => Some((number(lo)?, number(hi)?)),
+            }
+        }
     }
 }
 
@@ -690,6 +767,7 @@ impl Frame {
 /// contiguous, self-contained block whose jumps stay inside it or go to its end; a quantifier or a
 /// `|` therefore rewrites only the block at the tail (inserting, copying, relocating).
 struct Compiler<'a> {
+    source: &'a str,
     cursor: Cursor<'a>,
     prog: Program,
     frames: [Frame; MAX_GROUP_DEPTH + 1],
@@ -700,6 +778,7 @@ impl<'a> Compiler<'a> {
     fn new(source: &'a str) -> Compiler<'a> {
         Compiler {
             cursor: Cursor { rest: source },
+            source,
             prog: Program { len: 0, restart: Bits::EMPTY, ..Program::EMPTY },
             frames: [Frame::at(0); MAX_GROUP_DEPTH + 1],
             depth: 0,
@@ -739,6 +818,19 @@ impl<'a> Compiler<'a> {
         *slot = Inst::Match;
         self.prog.len += 1;
         self.finish();
+        self.prog.run = run_shape(self.source).and_then(|(min, max)| {
+            // Exactly one class is consumed, and no literal: then the program is that run.
+            let mut class = None;
+            for inst in self.prog.insts.iter().take(self.prog.len) {
+                match *inst {
+                    Inst::Char(_) => return None,
+                    Inst::Class(id) if class.is_some_and(|c| c != id) => return None,
+                    Inst::Class(id) => class = Some(id),
+                    _ => {}
+                }
+            }
+            class.map(|class| Run { class, min, max })
+        });
         Ok(self.prog)
     }
 
@@ -1030,6 +1122,56 @@ fn target(index: usize) -> Result<u16, PatternError> {
 
 #[cfg(test)]
 mod tests {
+    /// The `^X{m,n}$` scan gives the NFA's answers, on ASCII and non-ASCII text.
+    #[test]
+    fn run_shape_agrees_with_the_nfa() {
+        extern crate std;
+        use std::string::String;
+        let patterns = [
+            "^[a-zA-Z0-9_]+$",
+            "^[A-Z0-9-]{4,16}$",
+            "^[0-9]{5}$",
+            "^\\d*$",
+            "^.?$",
+            "^[^a]{2,}$",
+            "^\\w+?$",
+            "^[]*$",
+            "^[^]{1,3}$",
+            "^\\s{0,2}$",
+            "^[\\]x]+$",
+            "^[é-ü]{1,2}$",
+        ];
+        let alphabet = ['a', 'A', 'z', '0', '9', '-', '_', ' ', '\n', ']', 'x', 'é', 'ü', '€', '\u{2028}'];
+        for source in patterns {
+            let program = Program::compile(source).unwrap();
+            assert!(program.run.is_some(), "{source} should take the scan");
+            let nfa = Program { run: None, ..program.clone() };
+            for len in 0..=4usize {
+                let mut index = [0usize; 4];
+                loop {
+                    let text: String = index.iter().take(len).map(|&i| alphabet[i]).collect();
+                    assert_eq!(program.is_match_str(&text), nfa.is_match_str(&text), "{source} on {text:?}");
+                    assert_eq!(program.is_match(text.chars()), nfa.is_match(text.chars()), "{source} on {text:?}");
+                    let mut k = 0;
+                    while k < len {
+                        index[k] += 1;
+                        if index[k] < alphabet.len() {
+                            break;
+                        }
+                        index[k] = 0;
+                        k += 1;
+                    }
+                    if k == len {
+                        break;
+                    }
+                }
+            }
+        }
+        for source in ["^a+$", "^[ab]+c$", "^(?:[ab])+$", "[ab]+$", "^[ab]+", "^[ab]{2}|x$", "^[a-c]{1,3}?x$"] {
+            assert!(Program::compile(source).unwrap().run.is_none(), "{source} is not a single-class run");
+        }
+    }
+
     extern crate std;
 
     use super::*;

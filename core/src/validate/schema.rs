@@ -18,6 +18,8 @@ pub type NodeId = u16;
 pub struct Schema<'a> {
     nodes: &'a [Node<'a>],
     root: NodeId,
+    /// Some array node has `uniqueItems` (the validator then reserves its comparison table).
+    unique_items: bool,
 }
 
 /// Why [`Schema::new`] refused a node array.
@@ -61,6 +63,7 @@ impl<'a> Schema<'a> {
             return Err(SchemaError::DanglingReference);
         }
         let mut i = 0;
+        let mut unique_items = false;
         while i < len {
             let ok = match &nodes[i] {
                 Node::Array(rules) => match rules.items {
@@ -96,9 +99,12 @@ impl<'a> Schema<'a> {
             if !ok {
                 return Err(SchemaError::DanglingReference);
             }
+            if let Node::Array(rules) = &nodes[i] {
+                unique_items = unique_items || rules.unique_items;
+            }
             i += 1;
         }
-        Ok(Schema { nodes, root })
+        Ok(Schema { nodes, root, unique_items })
     }
 
     /// The root node's index.
@@ -109,6 +115,11 @@ impl<'a> Schema<'a> {
     /// The node at `id`.
     pub fn node(&self, id: NodeId) -> Option<&'a Node<'a>> {
         self.nodes.get(usize::from(id))
+    }
+
+    /// Whether some array in the schema has `uniqueItems`.
+    pub const fn uses_unique_items(&self) -> bool {
+        self.unique_items
     }
 
     /// All nodes.
