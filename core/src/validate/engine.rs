@@ -35,14 +35,14 @@ enum Expect<'s> {
 
 #[derive(Clone, Copy)]
 enum Container<'s> {
+    FreeArray,
+    FreeObject,
     Object(&'s ObjectRules<'s>),
     Array(&'s ArrayRules),
-    FreeObject,
-    FreeArray,
 }
 
 #[derive(Clone, Copy)]
-struct Frame<'s, 'a> {
+pub(crate) struct Frame<'s, 'a> {
     container: Container<'s>,
     /// Members or items seen so far.
     count: u32,
@@ -50,11 +50,6 @@ struct Frame<'s, 'a> {
     seen: [u64; 4],
     /// The current member's name (objects), for paths.
     name: Option<JsonStr<'a>>,
-}
-
-impl Frame<'_, '_> {
-    const EMPTY: Frame<'static, 'static> =
-        Frame { container: Container::FreeArray, count: 0, seen: [0; 4], name: None };
 }
 
 /// One remembered item of a `uniqueItems` array.
@@ -68,6 +63,11 @@ enum Seen<'a> {
 
 /// The last pattern compiled from source (by the address and length of its text), kept by the caller
 /// of the engine so the engine itself stays small to build.
+/// The engine's frame stack, owned by its caller. A `heapless::Vec`, so starting a validation writes a
+/// length, not 5 KB of empty frames (clearing or copying a full array measured as most of a W7
+/// validation on this machine).
+pub(crate) type Frames<'s, 'a> = heapless::Vec<Frame<'s, 'a>, MAX_DEPTH>;
+
 pub(crate) type PatternCache = Option<((usize, usize), Program)>;
 
 /// Where errors go: the first one ends validation, or up to `out.len()` are collected.
@@ -117,11 +117,9 @@ enum At<'n> {
 pub(crate) struct Engine<'s, 'a, 'e, const U: usize> {
     schema: &'s Schema<'s>,
     limits: Limits,
-    frames: [Frame<'s, 'a>; MAX_DEPTH],
-    depth: usize,
+    frames: &'e mut Frames<'s, 'a>,
     sink: Sink<'e>,
-    unique: [Option<Seen<'a>>; U],
-    unique_len: usize,
+    unique: heapless::Vec<Seen<'a>, U>,
     /// The frame depth of the array that owns `unique`, if any.
     unique_owner: Option<usize>,
     /// The last pattern compiled from source, by address and length of its text.
@@ -130,18 +128,14 @@ pub(crate) struct Engine<'s, 'a, 'e, const U: usize> {
 
 impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
     #[inline(always)]
-    pub(crate) fn new(schema: &'s Schema<'s>, limits: Limits, sink: Sink<'e>, cache: &'e mut PatternCache) -> Self {
-        Engine {
-            schema,
-            limits,
-            frames: [Frame::EMPTY; MAX_DEPTH],
-            depth: 0,
-            sink,
-            unique: [None; U],
-            unique_len: 0,
-            unique_owner: None,
-            cached_pattern: cache,
-        }
+    pub(crate) fn new(
+        schema: &'s Schema<'s>,
+        limits: Limits,
+        sink: Sink<'e>,
+        cache: &'e mut PatternCache,
+        frames: &'e mut Frames<'s, 'a>,
+    ) -> Self {
+        Engine { schema, limits, frames, sink, unique: heapless::Vec::new(), unique_owner: None, cached_pattern: cache }
     }
 
     pub(crate) fn into_sink(self) -> Sink<'e> {
@@ -211,8 +205,8 @@ impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
         let mut pointer = Pointer::ROOT;
         let frames = match at {
             At::Document => 0,
-            At::Value => self.depth,
-            At::Container | At::Member(_) => self.depth.saturating_sub(1),
+            At::Value => self.depth(),
+            At::Container | At::Member(_) => self.depth().saturating_sub(1),
         };
         for frame in self.frames.iter().take(frames) {
             match frame.container {
@@ -230,8 +224,13 @@ impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
         pointer
     }
 
+    /// Open containers.
+    fn depth(&self) -> usize {
+        self.frames.len()
+    }
+
     fn top(&mut self) -> Option<&mut Frame<'s, 'a>> {
-        self.depth.checked_sub(1).and_then(|i| self.frames.get_mut(i))
+        self.frames.last_mut()
     }
 
     /// A member name inside the current object: limits, lookup, and what its value must match.
@@ -314,14 +313,10 @@ impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
     }
 
     fn push(&mut self, container: Container<'s>) -> Result<(), Stop> {
-        match self.frames.get_mut(self.depth) {
-            Some(slot) => {
-                *slot = Frame { container, count: 0, seen: [0; 4], name: None };
-                self.depth += 1;
-                Ok(())
-            }
+        match self.frames.push(Frame { container, count: 0, seen: [0; 4], name: None }) {
+            Ok(()) => Ok(()),
             // The reader's depth bound is at most MAX_DEPTH, so this is unreachable; fail closed.
-            None => self.fail(Code::TooDeep, Some(count_num(MAX_DEPTH)), At::Value),
+            Err(_) => self.fail(Code::TooDeep, Some(count_num(MAX_DEPTH)), At::Value),
         }
     }
 
@@ -338,7 +333,7 @@ impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
                 self.violation(Code::TooFewProperties, Some(Num::int(i64::from(rules.min_properties))), At::Container)?;
             }
         }
-        self.depth = self.depth.saturating_sub(1);
+        self.frames.pop();
         Ok(())
     }
 
@@ -349,10 +344,10 @@ impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
                 self.violation(Code::TooFewItems, Some(Num::int(i64::from(rules.min_items))), At::Container)?;
             }
         }
-        if self.unique_owner == Some(self.depth) {
+        if self.unique_owner == Some(self.depth()) {
             self.unique_owner = None;
         }
-        self.depth = self.depth.saturating_sub(1);
+        self.frames.pop();
         Ok(())
     }
 
@@ -385,8 +380,8 @@ impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
             (Node::Array(rules), Event::ArrayStart) => {
                 self.push(Container::Array(rules))?;
                 if rules.unique_items && self.unique_owner.is_none() {
-                    self.unique_owner = Some(self.depth);
-                    self.unique_len = 0;
+                    self.unique_owner = Some(self.depth());
+                    self.unique.clear();
                 }
                 Ok(())
             }
@@ -532,7 +527,7 @@ impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
 
     /// `uniqueItems`: compares a scalar item of the owning array with the items before it.
     fn unique_check(&mut self, event: &Event<'a>) -> Result<(), Stop> {
-        if self.unique_owner != Some(self.depth) || self.depth == 0 {
+        if self.unique_owner != Some(self.depth()) || self.depth() == 0 {
             return Ok(());
         }
         let seen = match *event {
@@ -542,17 +537,13 @@ impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
             Event::Str(s) => Seen::Str(s, string_hash(s)),
             _ => return Ok(()),
         };
-        let duplicate = self.unique.iter().take(self.unique_len).flatten().any(|earlier| same(earlier, &seen));
+        let duplicate = self.unique.iter().any(|earlier| same(earlier, &seen));
         if duplicate {
             return self.violation(Code::NotUnique, None, At::Value);
         }
-        match self.unique.get_mut(self.unique_len) {
-            Some(slot) => {
-                *slot = Some(seen);
-                self.unique_len += 1;
-                Ok(())
-            }
-            None => {
+        match self.unique.push(seen) {
+            Ok(()) => Ok(()),
+            Err(_) => {
                 // More items than the table holds: refuse rather than skip the check.
                 self.unique_owner = None;
                 self.violation(Code::NotUnique, Some(count_num(MAX_UNIQUE_ITEMS)), At::Value)

@@ -65,7 +65,7 @@ pub use schema::{
     SchemaError, StringRules, MAX_PROPERTIES, MAX_UNIQUE_ITEMS,
 };
 
-use engine::{Engine, PatternCache, Sink};
+use engine::{Engine, Frames, PatternCache, Sink};
 
 impl Default for Error {
     /// A placeholder (`syntax` at the root) for filling error buffers.
@@ -83,11 +83,12 @@ impl Default for Error {
 pub fn validate(schema: &Schema<'_>, body: &[u8], limits: &Limits) -> Result<(), Error> {
     let mut first = None;
     let mut cache: PatternCache = None;
+    let mut stack = Frames::new();
     let sink = Sink::First(&mut first);
     if schema.uses_unique_items() {
-        Engine::<MAX_UNIQUE_ITEMS>::new(schema, *limits, sink, &mut cache).run(body);
+        Engine::<MAX_UNIQUE_ITEMS>::new(schema, *limits, sink, &mut cache, &mut stack).run(body);
     } else {
-        Engine::<0>::new(schema, *limits, sink, &mut cache).run(body);
+        Engine::<0>::new(schema, *limits, sink, &mut cache, &mut stack).run(body);
     }
     match first {
         Some(error) => Err(error),
@@ -103,13 +104,14 @@ pub fn validate(schema: &Schema<'_>, body: &[u8], limits: &Limits) -> Result<(),
 /// not acceptable.
 pub fn validate_all(schema: &Schema<'_>, body: &[u8], limits: &Limits, errors: &mut [Error]) -> Result<(), usize> {
     let mut cache: PatternCache = None;
+    let mut stack = Frames::new();
     let sink = Sink::All { out: errors, stored: 0, any: false };
     let sink = if schema.uses_unique_items() {
-        let mut engine = Engine::<MAX_UNIQUE_ITEMS>::new(schema, *limits, sink, &mut cache);
+        let mut engine = Engine::<MAX_UNIQUE_ITEMS>::new(schema, *limits, sink, &mut cache, &mut stack);
         engine.run(body);
         engine.into_sink()
     } else {
-        let mut engine = Engine::<0>::new(schema, *limits, sink, &mut cache);
+        let mut engine = Engine::<0>::new(schema, *limits, sink, &mut cache, &mut stack);
         engine.run(body);
         engine.into_sink()
     };
