@@ -11,11 +11,12 @@
 
 use std::hint::black_box;
 use std::num::NonZeroU32;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use std::net::{IpAddr, Ipv4Addr};
 
 use apiward::limit::{self, client_ip, FullPolicy, Limiter};
+use apiward_benches::timing::{paired, Paired, BATCH_TIME, PAIRS};
 use criterion::Criterion;
 use governor::{DefaultKeyedRateLimiter, RateLimiter};
 
@@ -23,6 +24,8 @@ const KEYS: usize = 100_000;
 const STRIDE: usize = 7919;
 const STEP_NS: u64 = 1_000;
 const SEED: [u8; 16] = *b"w6-bench-seed-16";
+/// Calls of each side that size the paired batches: a check takes nanoseconds, so a thousand.
+const SIZING_CALLS: u64 = 1000;
 
 /// The two capacities compared: 131072 (load 0.76) and 262144 (load 0.38).
 const N_SMALL: usize = 131_072;
@@ -142,39 +145,6 @@ fn memory_table(keys100k: &[String]) {
     drop((g100k, g1m, keys1m));
 }
 
-fn time_batch(iters: u64, f: &mut dyn FnMut()) -> f64 {
-    let start = Instant::now();
-    for _ in 0..iters {
-        f();
-    }
-    start.elapsed().as_nanos() as f64 / iters as f64
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
-/// Median per-pair ratio b/a (how many times faster a is), from alternating 25 ms batches.
-fn paired_ratio(a: &mut dyn FnMut(), b: &mut dyn FnMut()) -> (f64, f64, f64) {
-    let per_call = time_batch(1000, a).max(time_batch(1000, b)).max(1.0);
-    let iters = ((Duration::from_millis(25).as_nanos() as f64 / per_call) as u64).max(1);
-    let (mut r, mut ta, mut tb) = (Vec::new(), Vec::new(), Vec::new());
-    for i in 0..41 {
-        let (x, y) = if i % 2 == 0 {
-            let x = time_batch(iters, a);
-            (x, time_batch(iters, b))
-        } else {
-            let y = time_batch(iters, b);
-            (time_batch(iters, a), y)
-        };
-        r.push(y / x);
-        ta.push(x);
-        tb.push(y);
-    }
-    (median(&mut ta), median(&mut tb), median(&mut r))
-}
-
 fn paired_table(keys: &[String]) {
     let (mut small, mut now_s) = filled_apiward::<N_SMALL>(keys);
     let (mut large, mut now_l) = filled_apiward::<N_LARGE>(keys);
@@ -185,10 +155,11 @@ fn paired_table(keys: &[String]) {
         kg += 1;
         black_box(gov.check_key(black_box(&keys[i])).is_ok());
     };
-    println!("W6 paired (median of 41 alternating 25 ms batches; ns per check)");
+    println!("W6 paired (median of {PAIRS} alternating {} ms batches; ns per check)", BATCH_TIME.as_millis());
     println!("| apiward | apiward ns | governor ns | governor / apiward |");
     println!("|---|---:|---:|---:|");
-    let (a, g, r) = paired_ratio(
+    let Paired { a_ns: a, b_ns: g, b_over_a: r } = paired(
+        SIZING_CALLS,
         &mut || {
             let i = (ks * STRIDE) % KEYS;
             ks += 1;
@@ -198,7 +169,8 @@ fn paired_table(keys: &[String]) {
         &mut gov_check,
     );
     println!("| Limiter<131072>, counter clock | {a:.1} | {g:.1} | {r:.2}x |");
-    let (a, g, r) = paired_ratio(
+    let Paired { a_ns: a, b_ns: g, b_over_a: r } = paired(
+        SIZING_CALLS,
         &mut || {
             let i = (kl * STRIDE) % KEYS;
             kl += 1;
@@ -209,7 +181,8 @@ fn paired_table(keys: &[String]) {
     );
     println!("| Limiter<262144>, counter clock | {a:.1} | {g:.1} | {r:.2}x |");
     let epoch = Instant::now();
-    let (a, g, r) = paired_ratio(
+    let Paired { a_ns: a, b_ns: g, b_over_a: r } = paired(
+        SIZING_CALLS,
         &mut || {
             let i = (kl * STRIDE) % KEYS;
             kl += 1;
@@ -233,7 +206,8 @@ fn paired_table(keys: &[String]) {
         let _ = gov_ip.check_key(&ip(i));
     }
     let (mut ka, mut kb) = (KEYS, KEYS);
-    let (a, g, r) = paired_ratio(
+    let Paired { a_ns: a, b_ns: g, b_over_a: r } = paired(
+        SIZING_CALLS,
         &mut || {
             let i = (ka * STRIDE) % KEYS;
             ka += 1;
@@ -251,7 +225,8 @@ fn paired_table(keys: &[String]) {
     // Diagnostic, not W6: the same filled tables, but only 1024 keys cycled, so every structure the
     // check touches stays in cache; separates compute cost from the cache misses W6 is made of.
     let (mut kh, mut kgh) = (0usize, 0usize);
-    let (a, g, r) = paired_ratio(
+    let Paired { a_ns: a, b_ns: g, b_over_a: r } = paired(
+        SIZING_CALLS,
         &mut || {
             let i = (kh * STRIDE) % 1024;
             kh += 1;

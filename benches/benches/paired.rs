@@ -4,48 +4,13 @@
 //! Alone: `cargo bench -p apiward-benches --bench paired [--features ring]`.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use apiward::jwt::{self, Verifier};
+use apiward_benches::timing::{paired, BATCH_TIME, PAIRS};
 use apiward_benches::{self as fx, PeerClaims, Workload};
 
-const PAIRS: usize = 41;
-const BATCH_TIME: Duration = Duration::from_millis(25);
-
-fn time_batch(iters: u64, f: &mut dyn FnMut()) -> f64 {
-    let start = Instant::now();
-    for _ in 0..iters {
-        f();
-    }
-    start.elapsed().as_nanos() as f64 / iters as f64
-}
-
-/// Median of per-pair ratios a/b, and the medians of a and b (ns per call).
-fn paired(a: &mut dyn FnMut(), b: &mut dyn FnMut()) -> (f64, f64, f64) {
-    // Size batches to roughly BATCH_TIME each.
-    let per_call = time_batch(10, a).max(time_batch(10, b)).max(1.0);
-    let iters = ((BATCH_TIME.as_nanos() as f64 / per_call) as u64).max(1);
-    let (mut ratios, mut ta, mut tb) = (Vec::new(), Vec::new(), Vec::new());
-    for i in 0..PAIRS {
-        // Alternate which side goes first.
-        let (x, y) = if i % 2 == 0 {
-            let x = time_batch(iters, a);
-            (x, time_batch(iters, b))
-        } else {
-            let y = time_batch(iters, b);
-            (time_batch(iters, a), y)
-        };
-        ratios.push(x / y);
-        ta.push(x);
-        tb.push(y);
-    }
-    (median(&mut ratios), median(&mut ta), median(&mut tb))
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
+/// Calls of each side that size the batches: these workloads take microseconds, a few suffice.
+const SIZING_CALLS: u64 = 10;
 
 fn fmt(ns: f64) -> String {
     if ns >= 1000.0 {
@@ -67,8 +32,11 @@ fn row(w: &Workload, raw_name: &str, raw: &mut dyn FnMut()) {
     let mut peer = || {
         black_box(jsonwebtoken::decode::<PeerClaims>(black_box(&w.token_real_time), &w.decoding_key, &validation)).ok();
     };
-    let (vs_raw, t_ours, t_raw) = paired(&mut ours, raw);
-    let (vs_peer, t_peer, _) = paired(&mut peer, &mut ours);
+    // Both ratios are a / b: apiward / raw, then jsonwebtoken / apiward.
+    let ours_raw = paired(SIZING_CALLS, &mut ours, raw);
+    let peer_ours = paired(SIZING_CALLS, &mut peer, &mut ours);
+    let (t_ours, t_peer, t_raw) = (ours_raw.a_ns, peer_ours.a_ns, ours_raw.b_ns);
+    let (vs_raw, vs_peer) = (ours_raw.a_over_b(), peer_ours.a_over_b());
     println!(
         "| {} | {} | {} | {} | {} {} | {vs_peer:.2}× | {vs_raw:.2}× |",
         fx::BACKEND,

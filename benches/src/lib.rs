@@ -10,6 +10,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use apiward::jwt::{self, Algorithm, AlgorithmSet, Key, Policy, SigningKey};
 use jsonwebtoken::{DecodingKey, Validation};
 
+pub mod timing;
+
 /// The pinned clock of the workloads (unix seconds).
 pub const NOW: i64 = 1_800_000_000;
 /// apiward verifies at this time (`NOW + 60`).
