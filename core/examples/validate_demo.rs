@@ -23,7 +23,7 @@ fn main() {
     let mut ids = vec![0u16; cap.ids];
     let mut literals = vec![Literal::Null; cap.literals];
     let mut text = vec![0u8; cap.text];
-    let mut programs = vec![Program::compile("").expect("empty pattern"); cap.programs];
+    let mut programs = vec![Program::EMPTY; cap.programs];
     let storage = Storage {
         nodes: &mut nodes,
         properties: &mut properties,

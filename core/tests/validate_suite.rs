@@ -27,7 +27,7 @@ impl<'a> Buffers<'a> {
             ids: vec![0; cap.ids],
             literals: vec![Literal::Null; cap.literals],
             text: vec![0; cap.text],
-            programs: vec![Program::compile("").unwrap(); cap.programs],
+            programs: vec![Program::EMPTY; cap.programs],
         }
     }
 

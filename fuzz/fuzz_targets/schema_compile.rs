@@ -20,7 +20,7 @@ fn run(document: &[u8], shrink: usize) {
     let mut ids = vec![0u16; cap.ids / shrink];
     let mut literals = vec![Literal::Null; cap.literals / shrink];
     let mut text = vec![0u8; cap.text / shrink];
-    let mut programs = vec![Program::compile("").unwrap(); cap.programs / shrink];
+    let mut programs = vec![Program::EMPTY; cap.programs / shrink];
     let storage = Storage {
         nodes: &mut nodes,
         properties: &mut properties,

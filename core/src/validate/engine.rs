@@ -21,9 +21,6 @@ use super::schema::{
 /// Bytes of unescaped text a `format` check can hold (the longest format, `uri`, is 2048).
 const FORMAT_BUFFER: usize = 2048;
 
-/// How many nested `anyOf` a value may pass through before it is refused (bounds the dispatch loop).
-const MAX_ANY_OF_NESTING: usize = 8;
-
 /// What the next value must match.
 #[derive(Clone, Copy)]
 enum Expect<'s> {
@@ -365,7 +362,7 @@ impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
         self.unique_check(&event)?;
         let node = match expect {
             Expect::Free => return self.open_free(&event, None),
-            Expect::Node(node) => match self.dispatch(node, &event) {
+            Expect::Node(node) => match self.schema.branch_for(node, &event) {
                 Some(node) => node,
                 None => return self.open_free(&event, Some(Code::Type)),
             },
@@ -395,16 +392,6 @@ impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
             }
             (_, event) => self.open_free(&event, Some(Code::Type)),
         }
-    }
-
-    /// Resolves `anyOf` by the value's JSON type; `None` when no branch accepts that type.
-    fn dispatch(&self, node: &'s Node<'s>, event: &Event<'a>) -> Option<&'s Node<'s>> {
-        let mut node = node;
-        for _ in 0..MAX_ANY_OF_NESTING {
-            let Node::AnyOf(branches) = node else { return Some(node) };
-            node = branches.iter().filter_map(|&id| self.schema.node(id)).find(|branch| accepts_type(branch, event))?;
-        }
-        None
     }
 
     /// A value that is reported (if `code`) and then read only for the limits.
@@ -603,27 +590,6 @@ fn cmp_int_num(value: i64, num: &Num) -> core::cmp::Ordering {
 
 fn count_num(n: usize) -> Num {
     Num::int(i64::try_from(n).unwrap_or(i64::MAX))
-}
-
-/// Whether `node` could accept a value of the event's JSON type (for `anyOf` dispatch).
-fn accepts_type(node: &Node<'_>, event: &Event<'_>) -> bool {
-    match node {
-        Node::Any => true,
-        // A nested anyOf is entered only if one of its branches takes the type.
-        Node::Never | Node::AnyOf(_) => false,
-        Node::Null => matches!(event, Event::Null),
-        Node::Boolean => matches!(event, Event::Bool(_)),
-        Node::Integer(_) | Node::Number(_) => matches!(event, Event::Number(_)),
-        Node::String(_) => matches!(event, Event::Str(_)),
-        Node::Array(_) => matches!(event, Event::ArrayStart),
-        Node::Object(_) => matches!(event, Event::ObjectStart),
-        Node::Enum(values) => values.iter().any(|v| match v {
-            Literal::Null => matches!(event, Event::Null),
-            Literal::Bool(_) => matches!(event, Event::Bool(_)),
-            Literal::Number(_) => matches!(event, Event::Number(_)),
-            Literal::Str(_) => matches!(event, Event::Str(_)),
-        }),
-    }
 }
 
 fn literal_matches(literal: &Literal<'_>, event: &Event<'_>) -> bool {

@@ -12,9 +12,6 @@ use crate::json::{Event, JsonError, Reader};
 use super::error::{Code, Error, Pointer};
 use super::schema::{Additional, Node, Schema};
 
-/// How many nested `anyOf` a value may pass through when choosing a branch.
-const MAX_ANY_OF_NESTING: usize = 8;
-
 /// What a container's members/items are projected with.
 #[derive(Clone, Copy)]
 enum Shape<'s> {
@@ -159,7 +156,13 @@ impl<'s, 'a> Projector<'s, 'a> {
     fn value(&mut self, event: Event<'a>, node: Option<&'s Node<'s>>, out: &mut Out<'_>) -> Result<(), Code> {
         let node = match node {
             None => None,
-            Some(node) => Some(self.dispatch(node, &event).ok_or(Code::Type)?),
+            // Projection checks JSON types only; `Never` is reported as `not_allowed` below.
+            Some(node) => Some(
+                self.schema
+                    .branch_for(node, &event)
+                    .filter(|n| matches!(n, Node::Never) || n.takes_type_of(&event))
+                    .ok_or(Code::Type)?,
+            ),
         };
         let shape = match (node, &event) {
             (None | Some(Node::Any), Event::ObjectStart) => Some(Shape::KeepObject),
@@ -194,18 +197,6 @@ impl<'s, 'a> Projector<'s, 'a> {
         Ok(())
     }
 
-    /// Chooses the `anyOf` branch for the value's JSON type (as validation does).
-    fn dispatch(&self, node: &'s Node<'s>, event: &Event<'a>) -> Option<&'s Node<'s>> {
-        let mut node = node;
-        for _ in 0..MAX_ANY_OF_NESTING {
-            let Node::AnyOf(branches) = node else {
-                return type_fits(node, event).then_some(node);
-            };
-            node = branches.iter().filter_map(|&id| self.schema.node(id)).find(|b| type_fits(b, event))?;
-        }
-        None
-    }
-
     fn path(&self) -> Pointer {
         let mut pointer = Pointer::ROOT;
         for (shape, count, name) in self.frames.iter().take(self.depth) {
@@ -216,26 +207,5 @@ impl<'s, 'a> Projector<'s, 'a> {
             }
         }
         pointer
-    }
-}
-
-/// Whether a node takes a value of the event's JSON type (projection checks types only).
-fn type_fits(node: &Node<'_>, event: &Event<'_>) -> bool {
-    use super::schema::Literal;
-    match node {
-        Node::Any | Node::Never => true,
-        Node::AnyOf(_) => false,
-        Node::Null => matches!(event, Event::Null),
-        Node::Boolean => matches!(event, Event::Bool(_)),
-        Node::Integer(_) | Node::Number(_) => matches!(event, Event::Number(_)),
-        Node::String(_) => matches!(event, Event::Str(_)),
-        Node::Array(_) => matches!(event, Event::ArrayStart),
-        Node::Object(_) => matches!(event, Event::ObjectStart),
-        Node::Enum(values) => values.iter().any(|v| match v {
-            Literal::Null => matches!(event, Event::Null),
-            Literal::Bool(_) => matches!(event, Event::Bool(_)),
-            Literal::Number(_) => matches!(event, Event::Number(_)),
-            Literal::Str(_) => matches!(event, Event::Str(_)),
-        }),
     }
 }

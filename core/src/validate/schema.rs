@@ -6,6 +6,8 @@
 //! recursion need no pointers and no heap) and that [`Schema::new`] refuses any dangling index. Never
 //! holds a value from a request.
 
+use crate::json::Event;
+
 use super::format::Format;
 use super::number::Num;
 use super::pattern::Program;
@@ -122,6 +124,18 @@ impl<'a> Schema<'a> {
         self.unique_items
     }
 
+    /// The node a value with the JSON type of `event` is checked against: `node` itself, or for an
+    /// `anyOf` the first branch taking that type (`None` when no branch does). Nested `anyOf` are
+    /// followed a bounded number of levels (the compiler flattens them).
+    pub(crate) fn branch_for(&self, node: &'a Node<'a>, event: &Event<'_>) -> Option<&'a Node<'a>> {
+        let mut node = node;
+        for _ in 0..MAX_ANY_OF_NESTING {
+            let Node::AnyOf(branches) = node else { return Some(node) };
+            node = branches.iter().filter_map(|&id| self.node(id)).find(|branch| branch.takes_type_of(event))?;
+        }
+        None
+    }
+
     /// All nodes.
     pub const fn nodes(&self) -> &'a [Node<'a>] {
         self.nodes
@@ -154,6 +168,32 @@ pub enum Node<'a> {
     /// `anyOf` whose branches accept different JSON types (e.g. `Optional[str]`: string or null); the
     /// value's type selects the branch, so validation stays one pass.
     AnyOf(&'a [NodeId]),
+}
+
+/// How many nested `anyOf` a value may pass through before it is refused (bounds the dispatch loop).
+const MAX_ANY_OF_NESTING: usize = 8;
+
+impl Node<'_> {
+    /// Whether the node could accept a value of the event's JSON type (`false` for `Never` and for a
+    /// nested `AnyOf`, which is entered only through one of its branches).
+    pub(crate) fn takes_type_of(&self, event: &Event<'_>) -> bool {
+        match self {
+            Node::Any => true,
+            Node::Never | Node::AnyOf(_) => false,
+            Node::Null => matches!(event, Event::Null),
+            Node::Boolean => matches!(event, Event::Bool(_)),
+            Node::Integer(_) | Node::Number(_) => matches!(event, Event::Number(_)),
+            Node::String(_) => matches!(event, Event::Str(_)),
+            Node::Array(_) => matches!(event, Event::ArrayStart),
+            Node::Object(_) => matches!(event, Event::ObjectStart),
+            Node::Enum(values) => values.iter().any(|v| match v {
+                Literal::Null => matches!(event, Event::Null),
+                Literal::Bool(_) => matches!(event, Event::Bool(_)),
+                Literal::Number(_) => matches!(event, Event::Number(_)),
+                Literal::Str(_) => matches!(event, Event::Str(_)),
+            }),
+        }
+    }
 }
 
 /// A scalar an `enum` may list.
