@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
-EMBEDDED_TARGETS := thumbv7em-none-eabihf thumbv6m-none-eabi wasm32-unknown-unknown
+EMBEDDED_TARGETS := thumbv7em-none-eabihf thumbv7m-none-eabi thumbv6m-none-eabi riscv32imc-unknown-none-elf wasm32-unknown-unknown
 # Seconds each fuzz target runs inside `make test` (and in `make fuzz`).
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_SECONDS ?= 300
