@@ -11,7 +11,7 @@ EMBEDDED_TARGETS := thumbv7em-none-eabihf thumbv7m-none-eabi thumbv6m-none-eabi 
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_SECONDS ?= 300
 
-.PHONY: all demo test setup lint unit features cross fuzz-smoke fuzz bench vectors-check
+.PHONY: all demo test setup lint unit features cross fuzz-smoke fuzz bench vectors-check python-env python bench-python
 
 all: test
 
@@ -21,8 +21,10 @@ demo:
 	$(CARGO) run --quiet --release -p apiward --example limit_demo
 	@echo
 	$(CARGO) run --quiet --release -p apiward --example validate_demo
+	@echo
+	py=$$(scripts/python-env.sh) && $$py examples/fastapi_app/demo.py
 
-test: setup lint unit features cross vectors-check fuzz-smoke
+test: setup lint unit features cross vectors-check python fuzz-smoke
 	@echo "make test: all checks passed"
 
 # Toolchain pieces a fresh machine may lack. Idempotent and quick when already present.
@@ -59,6 +61,18 @@ cross:
 vectors-check:
 	python3 tests/vectors/jwt/check_format.py
 	node tests/vectors/json/generate.mjs --check
+
+# The Python package: built into ./.venv with maturin, then pytest (vectors, interop with PyJWT and
+# joserfc, FastAPI through TestClient and a real uvicorn on 127.0.0.1) and mypy --strict.
+python-env:
+	scripts/python-env.sh >/dev/null
+
+python:
+	py=$$(scripts/python-env.sh) && $$py -m pytest -q -p no:cacheprovider bindings-python/tests \
+	  && $$py -m mypy --strict --no-incremental examples/fastapi_app bindings-python/python/apiward
+
+bench-python:
+	py=$$(scripts/python-env.sh) && $$py benches/python/bench.py
 
 fuzz-smoke:
 	FUZZ_JOBS=2 scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)

@@ -122,7 +122,10 @@ fn collect_keys(py: Python<'_>, keys: &Bound<'_, PyAny>) -> PyResult<Vec<jwt::Ke
         return Ok(vec![key.get().inner.clone()]);
     }
     if let Ok(list) = keys.cast::<PyList>() {
-        if list.iter().all(|item| item.cast::<Key>().is_ok()) && !list.is_empty() {
+        if list.is_empty() {
+            return Ok(Vec::new());
+        }
+        if list.iter().all(|item| item.cast::<Key>().is_ok()) {
             return list.iter().map(|item| Ok(item.cast::<Key>()?.get().inner.clone())).collect();
         }
     }

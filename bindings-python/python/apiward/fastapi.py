@@ -24,8 +24,9 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any, Callable, Dict, List, Mapping, MutableMapping, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
+from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -168,7 +169,7 @@ def _granted_scopes(claims: Mapping[str, Any]) -> set[str]:
     return granted
 
 
-def _apply_headers(target: MutableMapping[str, str], decision: Decision) -> None:
+def _apply_headers(target: MutableHeaders, decision: Decision) -> None:
     for name, value in decision.headers.items():
         target[name] = value
 
