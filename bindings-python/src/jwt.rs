@@ -11,9 +11,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use apiward::jwt::{self, Algorithm, AlgorithmSet, Claim, ClaimSet, KeySet, Policy, SigningKey};
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
-use crate::{config_error, jwt_error, pyjson, TextOrBytes};
+use crate::pyjson::{self, Names};
+use crate::{config_error, jwt_error, TextOrBytes};
 
 /// Most keys one verifier holds (a JWKS during a rotation rarely has more than three).
 const MAX_KEYS: usize = 32;
@@ -290,7 +292,12 @@ impl JwtVerifier {
             let mut scratch = vec![0u8; jwt::scratch_len(self.max_token_bytes)];
             self.verify_with(&token, now, &mut scratch, py)?
         };
-        pyjson::to_python(py, &claims, jwt::MAX_JSON_DEPTH)
+        static NAMES: PyOnceLock<Names> = PyOnceLock::new();
+        let names = NAMES.get_or_init(py, || {
+            let registered = Claim::ALL.iter().map(|c| c.name());
+            Names::new(py, registered.chain(["scope", "scp", "roles", "azp", "client_id", "sid", "nonce"]))
+        });
+        pyjson::to_python(py, &claims, jwt::MAX_JSON_DEPTH, names)
     }
 
     /// The accepted algorithm names.

@@ -18,14 +18,19 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyType};
 
 use crate::jwt::json_document;
-use crate::{coded_error, config_error, pyjson};
+use crate::pyjson::{self, Names};
+use crate::{coded_error, config_error};
 
 /// Most errors one `ValidationError` reports.
 const MAX_ERRORS: usize = 32;
 /// Bodies larger than this are validated with the GIL released.
 const DETACH_BYTES: usize = 64 * 1024;
 
-type Compiled = validate::Schema<'static>;
+/// A compiled schema and the interned names of its declared properties.
+struct Compiled {
+    schema: validate::Schema<'static>,
+    names: Names,
+}
 
 fn compiled(py: Python<'_>, document: Vec<u8>) -> PyResult<&'static Compiled> {
     static INTERNED: OnceLock<Mutex<HashMap<Vec<u8>, &'static Compiled>>> = OnceLock::new();
@@ -49,7 +54,8 @@ fn compiled(py: Python<'_>, document: Vec<u8>) -> PyResult<&'static Compiled> {
         let message = format!("unsupported or invalid JSON Schema at {:?} ({})", e.path.as_str(), e.code());
         config_error(py, e.code(), &message)
     })?;
-    let schema: &'static Compiled = Box::leak(Box::new(schema));
+    let names = Names::of_schema(py, document);
+    let schema: &'static Compiled = Box::leak(Box::new(Compiled { schema, names }));
     interned.lock().unwrap_or_else(PoisonError::into_inner).insert(key, schema);
     Ok(schema)
 }
@@ -105,18 +111,19 @@ fn validation_error(py: Python<'_>, errors: &[validate::Error]) -> PyErr {
 /// A compiled request-body schema (a JSON Schema subset) with its size and shape limits.
 #[pyclass(module = "apiward", frozen)]
 pub(crate) struct Schema {
-    schema: &'static Compiled,
+    compiled: &'static Compiled,
     limits: Limits,
 }
 
 impl Schema {
     fn check(&self, py: Python<'_>, body: &[u8]) -> PyResult<()> {
         let run = || -> Result<(), Vec<validate::Error>> {
-            if validate::validate(self.schema, body, &self.limits).is_ok() {
+            if validate::validate(&self.compiled.schema, body, &self.limits).is_ok() {
                 return Ok(());
             }
             let mut errors = [validate::Error::default(); MAX_ERRORS];
-            let found = validate::validate_all(self.schema, body, &self.limits, &mut errors).err().unwrap_or(0);
+            let found =
+                validate::validate_all(&self.compiled.schema, body, &self.limits, &mut errors).err().unwrap_or(0);
             Err(errors[..found.max(1)].to_vec())
         };
         let result = if body.len() > DETACH_BYTES { py.detach(run) } else { run() };
@@ -142,7 +149,7 @@ impl Schema {
         max_object_members: Option<u32>,
     ) -> PyResult<Self> {
         let document = json_document(py, json_schema)?;
-        let schema = compiled(py, document)?;
+        let compiled = self::compiled(py, document)?;
         let mut limits = Limits::DEFAULT;
         if let Some(v) = max_bytes {
             limits = limits.max_body_bytes(v);
@@ -165,7 +172,7 @@ impl Schema {
         if let Some(v) = max_object_members {
             limits = limits.max_object_members(v);
         }
-        Ok(Schema { schema, limits })
+        Ok(Schema { compiled, limits })
     }
 
     /// The schema of a pydantic model class, through its `model_json_schema()`.
@@ -188,13 +195,13 @@ impl Schema {
         self.check(py, bytes)?;
         // Accepted, so UTF-8 and strict JSON within the depth limit.
         let text = std::str::from_utf8(bytes).map_err(|_| validation_error(py, &[validate::Error::default()]))?;
-        pyjson::to_python(py, text, self.limits.depth())
+        pyjson::to_python(py, text, self.limits.depth(), &self.compiled.names)
     }
 
     /// Whether `body` is acceptable (no objects built, no exception).
     fn is_valid(&self, py: Python<'_>, body: &Bound<'_, PyAny>) -> PyResult<bool> {
         let body = self::body(py, body)?;
-        Ok(validate::validate(self.schema, body.as_slice(), &self.limits).is_ok())
+        Ok(validate::validate(&self.compiled.schema, body.as_slice(), &self.limits).is_ok())
     }
 
     /// Only what the schema declares: bytes in → compact JSON bytes out; any other object → the
@@ -203,7 +210,7 @@ impl Schema {
         let as_bytes = document.cast::<PyBytes>().is_ok();
         let input = if as_bytes { document.extract::<Vec<u8>>()? } else { json_document(py, document)? };
         let mut out = vec![0u8; input.len() + 16];
-        let len = validate::project(self.schema, &input, self.limits.depth(), &mut out).map_err(|e| {
+        let len = validate::project(&self.compiled.schema, &input, self.limits.depth(), &mut out).map_err(|e| {
             static TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
             coded_error(py, &TYPE, "ProjectionError", e.code(), e.message())
         })?;
@@ -213,7 +220,7 @@ impl Schema {
         }
         let text =
             String::from_utf8(out).map_err(|_| config_error(py, "syntax", "projection produced invalid UTF-8"))?;
-        pyjson::to_python(py, &text, self.limits.depth())
+        pyjson::to_python(py, &text, self.limits.depth(), &self.compiled.names)
     }
 
     /// The limits in force, as a dict.
