@@ -21,8 +21,11 @@ use crate::{config_error, jwt_error, TextOrBytes};
 const MAX_KEYS: usize = 32;
 /// Most accepted issuers or audiences.
 const MAX_NAMES: usize = 8;
-/// Tokens up to this size verify with scratch on the stack; larger limits use the heap.
-const STACK_TOKEN_BYTES: usize = 8 * 1024;
+thread_local! {
+    /// Per-thread scratch for decoded token parts, reused so that a verification neither allocates
+    /// nor clears kilobytes (the core overwrites what it reads back).
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 /// One verification key (public key or HMAC secret), checked for strength when it is made.
 #[pyclass(module = "apiward", frozen)]
@@ -186,7 +189,8 @@ pub(crate) struct JwtVerifier {
 }
 
 impl JwtVerifier {
-    fn verify_with(&self, token: &[u8], now: i64, scratch: &mut [u8], py: Python<'_>) -> PyResult<String> {
+    /// Verifies into `scratch` and returns the claims text (borrowed from `scratch`).
+    fn verify_with<'s>(&self, token: &[u8], now: i64, scratch: &'s mut [u8], py: Python<'_>) -> PyResult<&'s str> {
         let issuers: Vec<&str> = self.issuers.iter().map(String::as_str).collect();
         let audiences: Vec<&str> = self.audiences.iter().map(String::as_str).collect();
         let mut policy = Policy::new(self.algorithms)
@@ -205,7 +209,10 @@ impl JwtVerifier {
             policy = policy.max_age(max_age);
         }
         let keys = self.keys.as_slice();
-        let mut verify = || jwt::verify(token, keys, &policy, now, scratch).map(|claims| claims.json().to_owned());
+        let verify = move || {
+            let scratch = scratch; // moved in: the closure is FnOnce and the claims may borrow it
+            jwt::verify(token, keys, &policy, now, scratch).map(|claims| claims.json())
+        };
         let result = if self.hmac_only { verify() } else { py.detach(verify) };
         result.map_err(|e| jwt_error(py, e))
     }
@@ -285,19 +292,29 @@ impl JwtVerifier {
     fn verify<'py>(&self, py: Python<'py>, token: &Bound<'py, PyAny>, now: Option<f64>) -> PyResult<Bound<'py, PyAny>> {
         let token = TextOrBytes::extract(token)?;
         let now = unix_now(now);
-        let claims = if self.max_token_bytes <= STACK_TOKEN_BYTES {
-            let mut scratch = [0u8; jwt::scratch_len(STACK_TOKEN_BYTES)];
-            self.verify_with(&token, now, &mut scratch, py)?
-        } else {
-            let mut scratch = vec![0u8; jwt::scratch_len(self.max_token_bytes)];
-            self.verify_with(&token, now, &mut scratch, py)?
-        };
         static NAMES: PyOnceLock<Names> = PyOnceLock::new();
         let names = NAMES.get_or_init(py, || {
             let registered = Claim::ALL.iter().map(|c| c.name());
             Names::new(py, registered.chain(["scope", "scp", "roles", "azp", "client_id", "sid", "nonce"]))
         });
-        pyjson::to_python(py, &claims, jwt::MAX_JSON_DEPTH, names)
+        // The decoded parts of a token never exceed 3/4 of its length: size the scratch by the token
+        // (bounded by the policy's limit, which the core checks first).
+        let needed = jwt::scratch_len(token.len().min(self.max_token_bytes));
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut reused) => {
+                if reused.len() < needed {
+                    reused.resize(needed, 0);
+                }
+                let claims = self.verify_with(&token, now, &mut reused[..needed], py)?;
+                pyjson::to_python(py, claims, jwt::MAX_JSON_DEPTH, names)
+            }
+            // Re-entered on this thread (say, a finalizer verifying a token mid-conversion): a fresh buffer.
+            Err(_) => {
+                let mut fresh = vec![0u8; needed];
+                let claims = self.verify_with(&token, now, &mut fresh, py)?;
+                pyjson::to_python(py, claims, jwt::MAX_JSON_DEPTH, names)
+            }
+        })
     }
 
     /// The accepted algorithm names.
