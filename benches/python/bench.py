@@ -216,21 +216,20 @@ def rss_bytes() -> int:
 
 def rss_child(lib: str, count: int) -> None:
     """Subprocess body: RSS growth per key for one library holding ``count`` keys."""
+    import apiward
+    import limits
+    from limits.storage import MemoryStorage
+    from limits.strategies import FixedWindowRateLimiter
+
     keys = w6_keys(count)
-    base = rss_bytes()
+    base = rss_bytes()  # after imports and keys: only what holding the keys costs
     holder: Any
     if lib == "apiward":
-        import apiward
-
         holder = apiward.RateLimiter(100, 60.0, capacity=count * 9 // 8)
         for key in keys:
             holder.check(key)
         assert holder.full_denials == 0
     elif lib == "limits":
-        import limits
-        from limits.storage import MemoryStorage
-        from limits.strategies import FixedWindowRateLimiter
-
         storage = MemoryStorage()
         holder = FixedWindowRateLimiter(storage)
         item = limits.RateLimitItemPerMinute(100)
