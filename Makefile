@@ -43,6 +43,7 @@ lint:
 unit:
 	$(CARGO) test -p apiward
 	$(CARGO) test -p apiward-benches
+	$(CARGO) test -p apiward-hosted
 	# The hosted `ring` backend must give the same verdicts on the same vectors.
 	$(CARGO) test -p apiward --features ring
 

@@ -6,21 +6,17 @@
 //! is released while an asymmetric signature is checked. Never accepts a secret as `str` (a text
 //! secret is almost always a password-grade mistake) and never copies a token into an error.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use apiward::jwt::{self, Algorithm, AlgorithmSet, Claim, ClaimSet, KeySet, Policy, SigningKey};
+use apiward::jwt::{self, Algorithm, Claim};
+use apiward_hosted::clock;
+use apiward_hosted::jwt::{self as hosted, OwnedPolicy, SignError};
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use crate::pyjson::{self, Names};
-use crate::{config_error, jwt_error, TextOrBytes};
+use crate::{config, config_error, jwt_error, TextOrBytes};
 
-/// Most keys one verifier holds (a JWKS during a rotation rarely has more than three).
-const MAX_KEYS: usize = 32;
-/// Most accepted issuers or audiences.
-const MAX_NAMES: usize = 8;
 thread_local! {
     /// Per-thread scratch for decoded token parts, reused so that a verification neither allocates
     /// nor clears kilobytes (the core overwrites what it reads back).
@@ -45,7 +41,7 @@ fn with_kid_alg(py: Python<'_>, mut key: jwt::Key, kid: Option<&str>, alg: Optio
 }
 
 fn key_error(py: Python<'_>, error: jwt::Error) -> PyErr {
-    config_error(py, error.code(), error.message())
+    config(py, error.into())
 }
 
 #[pymethods]
@@ -116,116 +112,75 @@ pub(crate) fn json_document(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResul
 }
 
 fn algorithm(py: Python<'_>, name: &str) -> PyResult<Algorithm> {
-    Algorithm::from_name(name).ok_or_else(|| {
-        config_error(py, "alg_not_allowed", "unknown or unsupported algorithm name (\"none\" is never accepted)")
-    })
+    hosted::algorithm(name).map_err(|e| config(py, e))
 }
 
 /// Where the verifier's keys come from: see `JwtVerifier.__init__`.
 fn collect_keys(py: Python<'_>, keys: &Bound<'_, PyAny>) -> PyResult<Vec<jwt::Key>> {
-    if let Ok(key) = keys.cast::<Key>() {
-        return Ok(vec![key.get().inner.clone()]);
-    }
-    if let Ok(list) = keys.cast::<PyList>() {
-        if list.is_empty() {
-            return Ok(Vec::new());
+    let single = |key: Bound<'_, PyAny>| Ok(key.cast::<Key>()?.get().inner.clone());
+    let listed: Option<Vec<Bound<'_, PyAny>>> = if let Ok(list) = keys.cast::<PyList>() {
+        Some(list.iter().collect())
+    } else if let Ok(tuple) = keys.cast::<PyTuple>() {
+        Some(tuple.iter().collect())
+    } else {
+        None
+    };
+    let keys = match listed {
+        // A list of Key objects (a list of JWK dicts is not a JWKS: say so through the cast error).
+        Some(items) => items.into_iter().map(single).collect::<PyResult<Vec<_>>>()?,
+        None if keys.cast::<Key>().is_ok() => vec![single(keys.clone())?],
+        None if keys.cast::<PyString>().is_ok() => {
+            let text = keys.cast::<PyString>()?.to_cow()?.into_owned();
+            if !hosted::looks_like_json(text.as_bytes()) {
+                return Err(config_error(
+                    py,
+                    "invalid_key",
+                    "keys given as str must be JWK/JWKS JSON; pass an HMAC secret as bytes",
+                ));
+            }
+            hosted::keys_from_document(text.as_bytes()).map_err(|e| config(py, e))?
         }
-        if list.iter().all(|item| item.cast::<Key>().is_ok()) {
-            return list.iter().map(|item| Ok(item.cast::<Key>()?.get().inner.clone())).collect();
+        None if keys.cast::<PyDict>().is_ok() => {
+            hosted::keys_from_document(&json_document(py, keys)?).map_err(|e| config(py, e))?
         }
-    }
-    if let Ok(tuple) = keys.cast::<PyTuple>() {
-        return tuple.iter().map(|item| Ok(item.cast::<Key>()?.get().inner.clone())).collect();
-    }
-    if keys.cast::<PyString>().is_err() && keys.cast::<PyDict>().is_err() {
-        // Bytes: a JWK/JWKS document when it is JSON text, else a raw HMAC secret.
-        let bytes = keys.extract::<PyBackedBytes>()?;
-        let is_json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-        if !is_json {
-            return Ok(vec![jwt::Key::hmac(&bytes).map_err(|e| key_error(py, e))?]);
+        None => {
+            // Bytes: a JWK/JWKS document when it is JSON text, else a raw HMAC secret.
+            let bytes = keys.extract::<PyBackedBytes>()?;
+            if hosted::looks_like_json(&bytes) {
+                hosted::keys_from_document(&bytes).map_err(|e| config(py, e))?
+            } else {
+                vec![jwt::Key::hmac(&bytes).map_err(|e| key_error(py, e))?]
+            }
         }
-    } else if let Ok(text) = keys.cast::<PyString>() {
-        let is_json = text.to_cow()?.trim_start().starts_with('{');
-        if !is_json {
-            return Err(config_error(
-                py,
-                "invalid_key",
-                "keys given as str must be JWK/JWKS JSON; pass an HMAC secret as bytes",
-            ));
-        }
-    }
-    let document = json_document(py, keys)?;
-    let set = KeySet::<MAX_KEYS>::from_jwks(&document).map_err(|e| key_error(py, e))?;
-    Ok(set.as_slice().to_vec())
+    };
+    hosted::nonempty(keys).map_err(|e| config(py, e))
 }
 
-fn names(py: Python<'_>, value: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Vec<String>> {
+fn names(value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
     let Some(value) = value else { return Ok(Vec::new()) };
-    let list: Vec<String> = match value.extract::<String>() {
-        Ok(one) => vec![one],
-        Err(_) => value.extract()?,
-    };
-    if list.len() > MAX_NAMES {
-        return Err(config_error(py, "invalid_policy", &format!("at most {MAX_NAMES} accepted {what} values")));
+    match value.extract::<String>() {
+        Ok(one) => Ok(vec![one]),
+        Err(_) => value.extract(),
     }
-    Ok(list)
 }
 
 /// Verifies compact JWS tokens against fixed keys and a fixed policy; safe to share between threads.
 #[pyclass(module = "apiward", frozen)]
 pub(crate) struct JwtVerifier {
     keys: Vec<jwt::Key>,
-    algorithms: AlgorithmSet,
-    issuers: Vec<String>,
-    audiences: Vec<String>,
-    leeway: u32,
-    max_token_bytes: usize,
-    required: ClaimSet,
-    allow_missing_exp: bool,
-    typ: Option<String>,
-    max_age: Option<u32>,
-    /// Only HMAC allowed: verification is a few microseconds, cheaper than releasing the GIL.
-    hmac_only: bool,
+    policy: OwnedPolicy,
 }
 
 impl JwtVerifier {
-    /// Verifies into `scratch` and returns the claims text (borrowed from `scratch`).
+    /// Verifies into `scratch` and returns the claims text (borrowed from `scratch`), releasing the
+    /// GIL around asymmetric signature checks (HMAC is cheaper than the release).
     fn verify_with<'s>(&self, token: &[u8], now: i64, scratch: &'s mut [u8], py: Python<'_>) -> PyResult<&'s str> {
-        let issuers: Vec<&str> = self.issuers.iter().map(String::as_str).collect();
-        let audiences: Vec<&str> = self.audiences.iter().map(String::as_str).collect();
-        let mut policy = Policy::new(self.algorithms)
-            .issuers(&issuers)
-            .audiences(&audiences)
-            .leeway(self.leeway)
-            .max_token_bytes(self.max_token_bytes)
-            .require(self.required);
-        if self.allow_missing_exp {
-            policy = policy.allow_missing_exp();
-        }
-        if let Some(typ) = &self.typ {
-            policy = policy.typ(typ);
-        }
-        if let Some(max_age) = self.max_age {
-            policy = policy.max_age(max_age);
-        }
-        let keys = self.keys.as_slice();
         let verify = move || {
             let scratch = scratch; // moved in: the closure is FnOnce and the claims may borrow it
-            jwt::verify(token, keys, &policy, now, scratch).map(|claims| claims.json())
+            self.policy.verify(&self.keys, token, now, scratch)
         };
-        let result = if self.hmac_only { verify() } else { py.detach(verify) };
+        let result = if self.policy.hmac_only() { verify() } else { py.detach(verify) };
         result.map_err(|e| jwt_error(py, e))
-    }
-}
-
-fn unix_now(now: Option<f64>) -> i64 {
-    match now {
-        // Whole seconds, rounded down: a token is not valid "a little" past its exp.
-        #[allow(clippy::as_conversions, clippy::cast_possible_truncation)] // saturating by definition
-        Some(seconds) => seconds.floor() as i64,
-        None => {
-            SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        }
     }
 }
 
@@ -247,43 +202,22 @@ impl JwtVerifier {
         max_age: Option<u32>,
         allow_missing_exp: bool,
     ) -> PyResult<Self> {
-        let mut set = AlgorithmSet::EMPTY;
-        for name in &algorithms {
-            set = set.with(algorithm(py, name)?);
-        }
-        if set.is_empty() {
-            return Err(config_error(py, "alg_not_allowed", "algorithms must name at least one algorithm"));
-        }
-        let mut required = ClaimSet::EMPTY;
-        for name in &require {
-            let claim = Claim::from_name(name)
-                .ok_or_else(|| config_error(py, "invalid_policy", "require names a claim that is not registered"))?;
-            required = required.with(claim);
-        }
-        if max_token_bytes == 0 || max_token_bytes > 1024 * 1024 {
-            return Err(config_error(py, "invalid_policy", "max_token_bytes must be between 1 and 1048576"));
-        }
-        let keys = collect_keys(py, keys)?;
-        if keys.is_empty() {
-            return Err(config_error(py, "invalid_key", "no keys given"));
-        }
-        if keys.len() > MAX_KEYS {
-            return Err(config_error(py, "invalid_key", "more than 32 keys"));
-        }
-        let hmac_only = set.iter().all(|alg| matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512));
-        Ok(JwtVerifier {
-            keys,
-            algorithms: set,
-            issuers: names(py, issuer, "issuer")?,
-            audiences: names(py, audience, "audience")?,
+        let algorithms: Vec<&str> = algorithms.iter().map(|a| &**a).collect();
+        let require: Vec<&str> = require.iter().map(|r| &**r).collect();
+        let policy = OwnedPolicy::new(hosted::Options {
+            algorithms: &algorithms,
+            issuers: names(issuer)?,
+            audiences: names(audience)?,
             leeway,
-            max_token_bytes,
-            required,
-            allow_missing_exp,
+            max_token_bytes: Some(max_token_bytes),
+            require: &require,
             typ,
             max_age,
-            hmac_only,
+            allow_missing_exp,
         })
+        .map_err(|e| config(py, e))?;
+        let keys = collect_keys(py, keys)?;
+        Ok(JwtVerifier { keys, policy })
     }
 
     /// Verifies `token` (str or bytes) at `now` (unix seconds; the system clock when omitted) and
@@ -291,7 +225,7 @@ impl JwtVerifier {
     #[pyo3(signature = (token, now=None))]
     fn verify<'py>(&self, py: Python<'py>, token: &Bound<'py, PyAny>, now: Option<f64>) -> PyResult<Bound<'py, PyAny>> {
         let token = TextOrBytes::extract(token)?;
-        let now = unix_now(now);
+        let now = now.map_or_else(clock::unix_seconds, clock::seconds_floor);
         static NAMES: PyOnceLock<Names> = PyOnceLock::new();
         let names = NAMES.get_or_init(py, || {
             let registered = Claim::ALL.iter().map(|c| c.name());
@@ -299,7 +233,7 @@ impl JwtVerifier {
         });
         // The decoded parts of a token never exceed 3/4 of its length: size the scratch by the token
         // (bounded by the policy's limit, which the core checks first).
-        let needed = jwt::scratch_len(token.len().min(self.max_token_bytes));
+        let needed = self.policy.scratch_len(token.len());
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
             Ok(mut reused) => {
                 if reused.len() < needed {
@@ -320,7 +254,7 @@ impl JwtVerifier {
     /// The accepted algorithm names.
     #[getter]
     fn algorithms(&self) -> Vec<&'static str> {
-        self.algorithms.iter().map(Algorithm::name).collect()
+        self.policy.algorithms().iter().map(Algorithm::name).collect()
     }
 
     fn __repr__(&self) -> String {
@@ -339,15 +273,9 @@ pub(crate) fn sign<'py>(
     alg: &str,
     kid: Option<&str>,
 ) -> PyResult<Bound<'py, PyString>> {
-    let alg = algorithm(py, alg)?;
-    let signing_key = match alg {
-        Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => SigningKey::hmac(key),
-        Algorithm::ES256 => SigningKey::es256(key),
-        Algorithm::EdDSA | Algorithm::Ed25519 => SigningKey::ed25519(key),
-        _ => return Err(config_error(py, "key_alg_mismatch", "apiward signs only HS256/384/512, ES256 and EdDSA")),
+    match hosted::sign(claims_json, key, alg, kid) {
+        Ok(token) => Ok(PyString::new(py, &token)),
+        Err(SignError::Config(e)) => Err(config(py, e)),
+        Err(SignError::Token(e)) => Err(jwt_error(py, e)),
     }
-    .map_err(|e| key_error(py, e))?;
-    let mut out = vec![0u8; claims_json.len() / 3 * 4 + 1024];
-    let token = jwt::sign(alg, &signing_key, claims_json, kid, &mut out).map_err(|e| jwt_error(py, e))?;
-    Ok(PyString::new(py, token))
 }

@@ -45,6 +45,11 @@ fn config_error(py: Python<'_>, code: &str, message: &str) -> PyErr {
     coded_error(py, &TYPE, "ConfigError", code, message)
 }
 
+/// A `ConfigError` from the shared hosted layer.
+fn config(py: Python<'_>, error: apiward_hosted::ConfigError) -> PyErr {
+    config_error(py, error.code, &error.message)
+}
+
 #[pymodule]
 fn _apiward(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -8,7 +8,6 @@
 //! the core's own unescaper. Guarantees no panic and an error (never a wrong value) on text that is
 //! not well-formed after all.
 
-use apiward::json::Value;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
@@ -26,30 +25,6 @@ impl Names {
     pub(crate) fn new<'a>(py: Python<'_>, names: impl IntoIterator<Item = &'a str>) -> Self {
         let map = names.into_iter().map(|n| (Box::from(n), PyString::intern(py, n).unbind())).collect();
         Names { map }
-    }
-
-    /// Every member name declared under a `properties` keyword anywhere in a JSON Schema document.
-    pub(crate) fn of_schema(py: Python<'_>, document: &[u8]) -> Self {
-        fn walk<'a>(value: Value<'a>, out: &mut Vec<&'a str>, depth: usize) {
-            if depth == 0 {
-                return;
-            }
-            if let Some(members) = value.members() {
-                for (name, child) in members {
-                    if name.eq_str("properties") {
-                        out.extend(child.members().into_iter().flatten().filter_map(|(n, _)| n.as_plain()));
-                    }
-                    walk(child, out, depth - 1);
-                }
-            } else if let Some(items) = value.items() {
-                items.for_each(|item| walk(item, out, depth - 1));
-            }
-        }
-        let mut names = Vec::new();
-        if let Ok(root) = apiward::json::parse(document, apiward::json::MAX_DEPTH) {
-            walk(root, &mut names, apiward::json::MAX_DEPTH);
-        }
-        Names::new(py, names)
     }
 
     fn get<'py>(&self, py: Python<'py>, name: &str) -> Option<Bound<'py, PyString>> {

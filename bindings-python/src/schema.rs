@@ -1,64 +1,24 @@
 //! `Schema`: the core's validation decision over request bodies, and projection of responses.
 //!
-//! Decides only where a compiled schema lives: the core compiles a JSON Schema document into caller
-//! storage that the schema then borrows, and safe Rust cannot later free storage that a value of the
-//! same lifetime borrows — so compiled schemas are interned for the life of the process, keyed by their
-//! exact document text (compiling the same schema twice reuses the first; only distinct schemas cost
-//! memory, the way a service defines its models once at import). Guarantees that unsupported keywords
-//! raise `ConfigError` at construction, that a rejected body raises `ValidationError` listing up to
-//! [`MAX_ERRORS`] errors with JSON-Pointer paths and codes and never the value, and that an accepted
-//! body is converted to Python objects only after the core accepted it.
+//! Decides only the Python spelling: compiled schemas are interned for the process by
+//! `apiward_hosted::schema` (shared with the Node binding; see there why), limits come from keyword
+//! arguments, and accepted bodies become Python objects through [`pyjson`] with the schema's declared
+//! property names interned. Guarantees that unsupported keywords raise `ConfigError` at construction,
+//! that a rejected body raises `ValidationError` listing up to 32 errors with JSON-Pointer paths and
+//! codes and never the value, and that a body is converted only after the core accepted it.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock, PoisonError};
-
-use apiward::validate::{self, Capacity, Limits, Literal, Node, Program, Property, Storage};
+use apiward::validate::{self, Limits};
+use apiward_hosted::schema::{self as hosted, Compiled, LimitOptions};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyType};
 
 use crate::jwt::json_document;
 use crate::pyjson::{self, Names};
-use crate::{coded_error, config_error};
+use crate::{coded_error, config, config_error};
 
-/// Most errors one `ValidationError` reports.
-const MAX_ERRORS: usize = 32;
 /// Bodies larger than this are validated with the GIL released.
 const DETACH_BYTES: usize = 64 * 1024;
-
-/// A compiled schema and the interned names of its declared properties.
-struct Compiled {
-    schema: validate::Schema<'static>,
-    names: Names,
-}
-
-fn compiled(py: Python<'_>, document: Vec<u8>) -> PyResult<&'static Compiled> {
-    static INTERNED: OnceLock<Mutex<HashMap<Vec<u8>, &'static Compiled>>> = OnceLock::new();
-    let interned = INTERNED.get_or_init(Mutex::default);
-    if let Some(schema) = interned.lock().unwrap_or_else(PoisonError::into_inner).get(&document) {
-        return Ok(schema);
-    }
-    let cap = Capacity::for_document(&document);
-    let key = document.clone();
-    // Leaked on purpose, once per distinct schema: see the module docs.
-    let storage = Storage {
-        nodes: vec![Node::Never; cap.nodes].leak(),
-        properties: vec![Property::optional("", 0); cap.properties].leak(),
-        ids: vec![0; cap.ids].leak(),
-        literals: vec![Literal::Null; cap.literals].leak(),
-        text: vec![0; cap.text].leak(),
-        programs: vec![Program::EMPTY; cap.programs].leak(),
-    };
-    let document: &'static [u8] = document.leak();
-    let schema = validate::compile(document, storage).map_err(|e| {
-        let message = format!("unsupported or invalid JSON Schema at {:?} ({})", e.path.as_str(), e.code());
-        config_error(py, e.code(), &message)
-    })?;
-    let names = Names::of_schema(py, document);
-    let schema: &'static Compiled = Box::leak(Box::new(Compiled { schema, names }));
-    interned.lock().unwrap_or_else(PoisonError::into_inner).insert(key, schema);
-    Ok(schema)
-}
 
 /// The body as bytes: `bytes` borrowed, `str` as UTF-8, other buffers copied.
 enum Body<'py> {
@@ -112,20 +72,13 @@ fn validation_error(py: Python<'_>, errors: &[validate::Error]) -> PyErr {
 #[pyclass(module = "apiward", frozen)]
 pub(crate) struct Schema {
     compiled: &'static Compiled,
+    names: Names,
     limits: Limits,
 }
 
 impl Schema {
     fn check(&self, py: Python<'_>, body: &[u8]) -> PyResult<()> {
-        let run = || -> Result<(), Vec<validate::Error>> {
-            if validate::validate(&self.compiled.schema, body, &self.limits).is_ok() {
-                return Ok(());
-            }
-            let mut errors = [validate::Error::default(); MAX_ERRORS];
-            let found =
-                validate::validate_all(&self.compiled.schema, body, &self.limits, &mut errors).err().unwrap_or(0);
-            Err(errors[..found.max(1)].to_vec())
-        };
+        let run = || hosted::check(&self.compiled.schema, body, &self.limits);
         let result = if body.len() > DETACH_BYTES { py.detach(run) } else { run() };
         result.map_err(|errors| validation_error(py, &errors))
     }
@@ -149,30 +102,22 @@ impl Schema {
         max_object_members: Option<u32>,
     ) -> PyResult<Self> {
         let document = json_document(py, json_schema)?;
-        let compiled = self::compiled(py, document)?;
-        let mut limits = Limits::DEFAULT;
-        if let Some(v) = max_bytes {
-            limits = limits.max_body_bytes(v);
+        let compiled = hosted::intern(&document).map_err(|e| {
+            let message = format!("unsupported or invalid JSON Schema at {:?} ({})", e.path.as_str(), e.code());
+            config_error(py, e.code(), &message)
+        })?;
+        let limits = LimitOptions {
+            max_bytes,
+            max_depth,
+            max_string_bytes,
+            max_number_len,
+            max_array_items,
+            max_object_members,
         }
-        if let Some(v) = max_depth {
-            if v == 0 || v > apiward::json::MAX_DEPTH {
-                return Err(config_error(py, "invalid_limits", "max_depth must be between 1 and 64"));
-            }
-            limits = limits.max_depth(v);
-        }
-        if let Some(v) = max_string_bytes {
-            limits = limits.max_string_bytes(v);
-        }
-        if let Some(v) = max_number_len {
-            limits = limits.max_number_len(v);
-        }
-        if let Some(v) = max_array_items {
-            limits = limits.max_array_items(v);
-        }
-        if let Some(v) = max_object_members {
-            limits = limits.max_object_members(v);
-        }
-        Ok(Schema { compiled, limits })
+        .limits()
+        .map_err(|e| config(py, e))?;
+        let names = Names::new(py, compiled.property_names.iter().copied());
+        Ok(Schema { compiled, names, limits })
     }
 
     /// The schema of a pydantic model class, through its `model_json_schema()`.
@@ -195,7 +140,7 @@ impl Schema {
         self.check(py, bytes)?;
         // Accepted, so UTF-8 and strict JSON within the depth limit.
         let text = std::str::from_utf8(bytes).map_err(|_| validation_error(py, &[validate::Error::default()]))?;
-        pyjson::to_python(py, text, self.limits.depth(), &self.compiled.names)
+        pyjson::to_python(py, text, self.limits.depth(), &self.names)
     }
 
     /// Whether `body` is acceptable (no objects built, no exception).
@@ -209,18 +154,16 @@ impl Schema {
     fn project<'py>(&self, py: Python<'py>, document: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let as_bytes = document.cast::<PyBytes>().is_ok();
         let input = if as_bytes { document.extract::<Vec<u8>>()? } else { json_document(py, document)? };
-        let mut out = vec![0u8; input.len() + 16];
-        let len = validate::project(&self.compiled.schema, &input, self.limits.depth(), &mut out).map_err(|e| {
+        let out = hosted::project(&self.compiled.schema, &input, self.limits.depth()).map_err(|e| {
             static TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
             coded_error(py, &TYPE, "ProjectionError", e.code(), e.message())
         })?;
-        out.truncate(len);
         if as_bytes {
             return Ok(PyBytes::new(py, &out).into_any());
         }
         let text =
             String::from_utf8(out).map_err(|_| config_error(py, "syntax", "projection produced invalid UTF-8"))?;
-        pyjson::to_python(py, &text, self.limits.depth(), &self.compiled.names)
+        pyjson::to_python(py, &text, self.limits.depth(), &self.names)
     }
 
     /// The limits in force, as a dict.
