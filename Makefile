@@ -11,7 +11,7 @@ EMBEDDED_TARGETS := thumbv7em-none-eabihf thumbv7m-none-eabi thumbv6m-none-eabi 
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_SECONDS ?= 300
 
-.PHONY: all demo test setup lint unit features cross fuzz-smoke fuzz bench vectors-check python-env python bench-python
+.PHONY: all demo test setup lint unit features cross fuzz-smoke fuzz bench vectors-check python-env python bench-python firmware edge-wasm size
 
 all: test
 
@@ -24,7 +24,7 @@ demo:
 	@echo
 	py=$$(scripts/python-env.sh) && $$py examples/fastapi_app/demo.py
 
-test: setup lint unit features cross vectors-check python fuzz-smoke
+test: setup lint unit features cross vectors-check python firmware edge-wasm fuzz-smoke
 	@echo "make test: all checks passed"
 
 # Toolchain pieces a fresh machine may lack. Idempotent and quick when already present.
@@ -74,6 +74,19 @@ python:
 
 bench-python:
 	py=$$(scripts/python-env.sh) && $$py benches/python/bench.py
+
+# The core on bare metal: the shared vectors under QEMU on lm3s6965evb (Cortex-M3) and microbit
+# (Cortex-M0); installs the targets, qemu-system-arm and binutils-arm-none-eabi when missing.
+firmware:
+	CARGO_BUILD_JOBS=2 scripts/firmware.sh
+
+# The core as WebAssembly, loaded by Node's WebAssembly API and checked against the shared vectors.
+edge-wasm:
+	CARGO_BUILD_JOBS=2 scripts/edge-wasm.sh
+
+# The footprint table of docs/FOOTPRINT.md (long: every configuration at opt-level s and z).
+size:
+	scripts/size.sh
 
 fuzz-smoke:
 	FUZZ_JOBS=2 scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)

@@ -1,0 +1,106 @@
+//! JWT vectors: build the key set from the case's JWKS, the policy from its spec, verify at its `now`,
+//! and compare the verdict (claims text or error code) with the vector's.
+
+use apiward::jwt::{self, Algorithm, AlgorithmSet, Claim, ClaimSet, Error, KeySet, Policy};
+
+use super::data::{Expect, JwtCase, PolicySpec, JWKS, JWT_BUDGET, JWT_CASES, JWT_SKIPPED, MAX_KEYS, MAX_TOKEN};
+use crate::{stack, Report, Tally};
+
+/// Scratch for the decoded token: enough for the longest kept token (see `jwt::scratch_len`).
+const SCRATCH: usize = jwt::scratch_len(MAX_TOKEN);
+
+/// The vector's policy; `None` if it names something this build cannot express (a test bug).
+fn policy_of(spec: &PolicySpec) -> Option<Policy<'static>> {
+    let mut algorithms = AlgorithmSet::from_slice(&[]);
+    for name in spec.algorithms {
+        algorithms = algorithms.with(Algorithm::from_name(name)?);
+    }
+    let mut policy = Policy::new(algorithms).issuers(spec.issuers).audiences(spec.audiences);
+    if let Some(leeway) = spec.leeway {
+        policy = policy.leeway(u32::try_from(leeway).ok()?);
+    }
+    if let Some(max) = spec.max_token_bytes {
+        policy = policy.max_token_bytes(usize::try_from(max).ok()?);
+    }
+    if spec.has_require {
+        let mut set = ClaimSet::EMPTY;
+        for name in spec.require {
+            set = set.with(Claim::from_name(name)?);
+        }
+        policy = policy.require(set);
+    }
+    if spec.allow_missing_exp {
+        policy = policy.allow_missing_exp();
+    }
+    if let Some(typ) = spec.typ {
+        policy = policy.typ(typ);
+    }
+    if let Some(max_age) = spec.max_age {
+        policy = policy.max_age(u32::try_from(max_age).ok()?);
+    }
+    Some(policy)
+}
+
+/// JSON whitespace around the claims object is not part of the verdict.
+fn trim(b: &[u8]) -> &[u8] {
+    let ws = |c: &u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let start = b.iter().position(|c| !ws(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !ws(c)).map_or(start, |i| i + 1);
+    &b[start..end]
+}
+
+/// Runs one case, returning (verdict matches, the verdict's code or "valid").
+#[inline(never)]
+fn run_case(case: &JwtCase, scratch: &mut [u8], report: &mut Report) -> (bool, &'static str) {
+    let Some(policy) = policy_of(&case.policy) else {
+        return (false, "policy not expressible");
+    };
+    let (keys, used) = stack::measure(|| KeySet::<MAX_KEYS>::from_jwks(JWKS[case.jwks]));
+    report.record("jwks import", used);
+    let keys = match keys {
+        Ok(keys) => keys,
+        Err(e) => return (matches!(case.expect, Expect::Reject(code) if code == e.code()), e.code()),
+    };
+    let (verdict, used) = stack::measure(|| {
+        jwt::verify(case.token, keys.as_slice(), &policy, case.now, scratch).map(|claims| {
+            let claims_ok = matches!(case.expect, Expect::Valid(want) if trim(claims.json().as_bytes()) == want);
+            claims_ok
+        })
+    });
+    report.record(
+        match case.op {
+            "HS256" => "verify HS256",
+            "ES256" => "verify ES256",
+            "RS256" => "verify RS256",
+            "EdDSA" => "verify EdDSA",
+            _ => "verify other alg",
+        },
+        used,
+    );
+    match (verdict, &case.expect) {
+        (Ok(claims_ok), Expect::Valid(_)) => (claims_ok, if claims_ok { "valid" } else { "valid, other claims" }),
+        (Ok(_), Expect::Reject(_)) => (false, "valid"),
+        (Err(e), Expect::Reject(code)) => (*code == e.code(), e.code()),
+        (Err(e), Expect::Valid(_)) => (false, Error::code(e)),
+    }
+}
+
+/// Runs every compiled-in JWT vector.
+#[inline(never)]
+pub fn run(tally: &mut Tally, report: &mut Report) {
+    let mut scratch = [0u8; SCRATCH];
+    for case in JWT_CASES {
+        let (ok, got) = run_case(case, &mut scratch, report);
+        let want = match case.expect {
+            Expect::Valid(_) => "valid",
+            Expect::Reject(code) => code,
+        };
+        tally.check(ok, format_args!("jwt {}/{} [{}]: {} (expected {})", case.file, case.name, case.op, got, want));
+    }
+    cortex_m_semihosting::hprintln!(
+        "jwt: {} cases run; {} more for these algorithms skipped (tokens over 2 KiB, or past the {} byte flash budget for JWT data)",
+        JWT_CASES.len(),
+        JWT_SKIPPED,
+        JWT_BUDGET
+    );
+}

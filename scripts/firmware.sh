@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Builds the bare-metal firmware (examples/firmware) for two QEMU machines and runs the shared vectors on
+# them: every verdict must equal the vector's (the same data the host, Python and Node suites run).
+#
+#   scripts/firmware.sh            # lm3s6965evb (Cortex-M3) and microbit (Cortex-M0)
+#   FIRMWARE_ES256=1 scripts/firmware.sh   # also the ES256 image (about 4 more minutes of build)
+#
+# What runs where (flash is 256 KiB and RAM 64 KiB / 16 KiB; see examples/firmware/README.md):
+#   lm3s6965evb: HS256, RS256, EdDSA verification, limiter scenes, validation (W7/W9 and the rest)
+#   microbit:    HS256, EdDSA verification, limiter scenes (validation needs more stack than 16 KiB)
+#   lm3s6965evb ES256 image: one accepted and one rejected ES256 token (the core's `ecdsa` feature links
+#                P-256, P-384 and P-521 together: about 235 KiB of code on its own)
+# Installs the Rust targets, qemu-system-arm and binutils-arm-none-eabi when missing.
+# Exits non-zero if a build fails, a run times out or faults, or any verdict differs.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/firmware-common.sh"
+
+fw_setup
+LOGS="$FW_DIR/target/logs"
+mkdir -p "$LOGS"
+
+images=(
+  "lm3s6965evb release jwt-hs256,jwt-rs256,jwt-eddsa,limit,validate,compact-sha2"
+  "microbit release jwt-hs256,jwt-eddsa,limit,compact-sha2"
+)
+if [ "${FIRMWARE_ES256:-0}" = 1 ]; then
+  images+=("lm3s6965evb release-z jwt-es256,footprint,compact-sha2")
+fi
+
+status=0
+for image in "${images[@]}"; do
+  read -r machine profile features <<<"$image"
+  start=$SECONDS
+  elf="$(fw_build "$machine" "$profile" "$features")"
+  built=$((SECONDS - start))
+  log="$LOGS/$machine-$profile-${features//,/+}.log"
+  rc=0
+  fw_run "$machine" "$elf" "$log" || rc=$?
+  summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" || true)"
+  echo "firmware $machine [$features] ($profile, built in ${built}s): ${summary:-no summary} (exit $rc)"
+  grep -E '^(FAIL|STACK|jwt:|validate:)' "$log" | sed 's/^/  /' || true
+  if [ "$rc" -ne 0 ] || [ -z "$summary" ] || grep -q '^FAIL' "$log" || ! grep -q '^PASS jwt' "$log"; then
+    echo "firmware $machine [$features]: FAILED (full log: $log)" >&2
+    tail -n 20 "$log" >&2
+    status=1
+  fi
+done
+exit "$status"
