@@ -40,8 +40,10 @@ fw_target() {
 fw_build() {
   local machine="$1" profile="$2" features="$3" target
   target="$(fw_target "$machine")"
+  # `|| return`: errexit does not reach into a command substitution, and a failed build must not
+  # fall through to running the previous image.
   (cd "$FW_DIR" && APIWARD_FW_MACHINE="$machine" cargo build -j"$CARGO_BUILD_JOBS" --quiet --locked \
-    --profile "$profile" --target "$target" --no-default-features --features "$features" >&2)
+    --profile "$profile" --target "$target" --no-default-features --features "$features" >&2) || return
   echo "${CARGO_TARGET_DIR:-$FW_DIR/target}/$target/$profile/apiward-firmware"
 }
 

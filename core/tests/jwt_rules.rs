@@ -217,6 +217,33 @@ fn jwk_restrictions_are_honoured() {
 }
 
 #[test]
+fn extend_from_jwks_fills_in_place_and_leaves_the_set_unchanged_on_error() {
+    use base64::Engine as _;
+    let k = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret());
+    let jwk = |kid: &str| format!(r#"{{"kty":"oct","kid":"{kid}","k":"{k}"}}"#);
+    let mut set = KeySet::<3>::new();
+    set.extend_from_jwks(format!(r#"{{"keys":[{}]}}"#, jwk("a")).as_bytes()).unwrap();
+    set.extend_from_jwks(jwk("b").as_bytes()).unwrap();
+    assert_eq!(set.as_slice().iter().map(|k| k.kid().unwrap()).collect::<Vec<_>>(), ["a", "b"]);
+    // Too many keys in all, or a malformed member: an error, and the set is as it was.
+    let two = format!(r#"{{"keys":[{},{}]}}"#, jwk("c"), jwk("d"));
+    assert_eq!(set.extend_from_jwks(two.as_bytes()), Err(Error::InvalidKey));
+    let bad = format!(r#"{{"keys":[{},{{"kty":"oct"}}]}}"#, jwk("c"));
+    assert_eq!(set.extend_from_jwks(bad.as_bytes()), Err(Error::InvalidKey));
+    assert_eq!(set.len(), 2);
+    // The same rules as from_jwks: a weak member is a placeholder, a weak single JWK an error.
+    let weak = r#"{"kty":"oct","kid":"w","k":"AAAA"}"#;
+    set.extend_from_jwks(format!(r#"{{"keys":[{weak}]}}"#).as_bytes()).unwrap();
+    assert!(set.as_slice()[2].is_weak());
+    set.clear();
+    assert_eq!(set.extend_from_jwks(weak.as_bytes()), Err(Error::WeakKey));
+    assert!(set.is_empty());
+    let token = hs256_token(CLAIMS, Some("b"));
+    set.extend_from_jwks(format!(r#"{{"keys":[{},{}]}}"#, jwk("a"), jwk("b")).as_bytes()).unwrap();
+    assert!(check(token.as_bytes(), set.as_slice(), &policy(), NOW).is_ok());
+}
+
+#[test]
 fn spki_and_pem_import() {
     // SubjectPublicKeyInfo prefixes for P-256 and Ed25519 (RFC 5480, RFC 8410).
     let es = SigningKey::es256(&[0x42; 32]).unwrap();

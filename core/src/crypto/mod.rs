@@ -16,7 +16,8 @@ use crate::jwt::Error;
 
 /// RustCrypto ECDSA: raw R‖S of exactly twice the field size (so DER is rejected by length), and
 /// `from_slice` refuses r or s outside [1, n-1]. High-S signatures are valid, as in JWS.
-#[cfg(feature = "ecdsa")]
+#[cfg(any(feature = "es256", feature = "es384", feature = "es512"))]
+#[allow(unused_macros)] // with `ring`, only P-521 uses it
 macro_rules! ecdsa_rustcrypto {
     ($curve:ident, $vk:expr, $msg:expr, $sig:expr, $len:expr) => {{
         use ecdsa::signature::Verifier as _;
@@ -42,13 +43,13 @@ pub(crate) enum PublicKey {
     #[cfg(feature = "rsa")]
     Rsa(rsa::RsaPublicKey),
     /// A P-256 point.
-    #[cfg(feature = "ecdsa")]
+    #[cfg(feature = "es256")]
     P256(EcPoint<65>, p256::ecdsa::VerifyingKey),
     /// A P-384 point.
-    #[cfg(feature = "ecdsa")]
+    #[cfg(feature = "es384")]
     P384(EcPoint<97>, p384::ecdsa::VerifyingKey),
     /// A P-521 point.
-    #[cfg(feature = "ecdsa")]
+    #[cfg(feature = "es512")]
     P521(p521::ecdsa::VerifyingKey),
     /// An Ed25519 public key (not of small order).
     #[cfg(feature = "eddsa")]
@@ -70,7 +71,7 @@ pub(crate) struct HmacKey {
 
 /// An uncompressed SEC1 point (`04 ‖ x ‖ y`), kept for the `ring` backend.
 #[derive(Clone, Copy)]
-#[cfg_attr(not(feature = "ecdsa"), allow(dead_code))]
+#[cfg_attr(not(any(feature = "es256", feature = "es384")), allow(dead_code))]
 pub(crate) struct EcPoint<const N: usize>(#[allow(dead_code)] pub(crate) [u8; N]);
 
 impl core::fmt::Debug for PublicKey {
@@ -82,11 +83,11 @@ impl core::fmt::Debug for PublicKey {
             PublicKey::Hmac(_) => "PublicKey::Hmac(..)",
             #[cfg(feature = "rsa")]
             PublicKey::Rsa(_) => "PublicKey::Rsa(..)",
-            #[cfg(feature = "ecdsa")]
+            #[cfg(feature = "es256")]
             PublicKey::P256(..) => "PublicKey::P256(..)",
-            #[cfg(feature = "ecdsa")]
+            #[cfg(feature = "es384")]
             PublicKey::P384(..) => "PublicKey::P384(..)",
-            #[cfg(feature = "ecdsa")]
+            #[cfg(feature = "es512")]
             PublicKey::P521(_) => "PublicKey::P521(..)",
             #[cfg(feature = "eddsa")]
             PublicKey::Ed25519(_) => "PublicKey::Ed25519(..)",
@@ -117,10 +118,31 @@ impl PublicKey {
         })
     }
 
+    /// An RSA key from big-endian `n` and `e`, built in `slot` itself (no 2 KiB temporaries on the
+    /// stack, which matters on firmware). On error `slot` is `None`.
+    #[cfg(feature = "rsa")]
+    pub(crate) fn rsa_in_place(slot: &mut Option<PublicKey>, n: &[u8], e: &[u8]) -> Result<(), Error> {
+        if !matches!(slot, Some(PublicKey::Rsa(_))) {
+            *slot = Some(PublicKey::Rsa(rsa::RsaPublicKey::EMPTY));
+        }
+        let result = match slot {
+            Some(PublicKey::Rsa(key)) => key.init(n, e).map_err(|err| match err {
+                rsa::RsaKeyError::Weak => Error::WeakKey,
+                rsa::RsaKeyError::Invalid => Error::InvalidKey,
+            }),
+            _ => Err(Error::InvalidKey),
+        };
+        if result.is_err() {
+            *slot = None;
+        }
+        result
+    }
+
     /// An EC key from a SEC1 point encoding (uncompressed or compressed) on the curve named by `curve`.
-    #[cfg(feature = "ecdsa")]
+    #[cfg(any(feature = "es256", feature = "es384", feature = "es512"))]
     pub(crate) fn ec(curve: Curve, sec1: &[u8]) -> Result<Self, Error> {
         match curve {
+            #[cfg(feature = "es256")]
             Curve::P256 => {
                 let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map_err(|_| Error::InvalidKey)?;
                 let point = vk.to_encoded_point(false);
@@ -128,6 +150,7 @@ impl PublicKey {
                 raw.copy_from_slice(point.as_bytes().get(..65).ok_or(Error::InvalidKey)?);
                 Ok(PublicKey::P256(EcPoint(raw), vk))
             }
+            #[cfg(feature = "es384")]
             Curve::P384 => {
                 let vk = p384::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map_err(|_| Error::InvalidKey)?;
                 let point = vk.to_encoded_point(false);
@@ -135,6 +158,7 @@ impl PublicKey {
                 raw.copy_from_slice(point.as_bytes().get(..97).ok_or(Error::InvalidKey)?);
                 Ok(PublicKey::P384(EcPoint(raw), vk))
             }
+            #[cfg(feature = "es512")]
             Curve::P521 => {
                 p521::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map(PublicKey::P521).map_err(|_| Error::InvalidKey)
             }
@@ -162,11 +186,11 @@ impl PublicKey {
             PublicKey::Hmac(_) => family == Family::Hmac,
             #[cfg(feature = "rsa")]
             PublicKey::Rsa(_) => matches!(family, Family::RsaPkcs1 | Family::RsaPss),
-            #[cfg(feature = "ecdsa")]
+            #[cfg(feature = "es256")]
             PublicKey::P256(..) => family == Family::EcdsaP256,
-            #[cfg(feature = "ecdsa")]
+            #[cfg(feature = "es384")]
             PublicKey::P384(..) => family == Family::EcdsaP384,
-            #[cfg(feature = "ecdsa")]
+            #[cfg(feature = "es512")]
             PublicKey::P521(_) => family == Family::EcdsaP521,
             #[cfg(feature = "eddsa")]
             PublicKey::Ed25519(_) => family == Family::Ed25519,
@@ -195,11 +219,11 @@ impl PublicKey {
             PublicKey::Hmac(key) => verify_hmac(key, alg, msg, signature),
             #[cfg(feature = "rsa")]
             PublicKey::Rsa(key) => verify_rsa(key, alg, msg, signature),
-            #[cfg(feature = "ecdsa")]
+            #[cfg(feature = "es256")]
             PublicKey::P256(point, vk) => verify_p256(point, vk, msg, signature),
-            #[cfg(feature = "ecdsa")]
+            #[cfg(feature = "es384")]
             PublicKey::P384(point, vk) => verify_p384(point, vk, msg, signature),
-            #[cfg(feature = "ecdsa")]
+            #[cfg(feature = "es512")]
             PublicKey::P521(vk) => ecdsa_rustcrypto!(p521, vk, msg, signature, 132),
             #[cfg(feature = "eddsa")]
             PublicKey::Ed25519(vk) => verify_ed25519(vk, msg, signature),
@@ -214,20 +238,27 @@ impl PublicKey {
 }
 
 /// A NIST curve JOSE names (`crv`).
-#[cfg(feature = "ecdsa")]
+/// Only the curves whose feature is on exist: a compiled-out curve name is an unsupported `crv`.
+#[cfg(any(feature = "es256", feature = "es384", feature = "es512"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Curve {
+    #[cfg(feature = "es256")]
     P256,
+    #[cfg(feature = "es384")]
     P384,
+    #[cfg(feature = "es512")]
     P521,
 }
 
-#[cfg(feature = "ecdsa")]
+#[cfg(any(feature = "es256", feature = "es384", feature = "es512"))]
 impl Curve {
     pub(crate) fn from_name(name: &str) -> Option<Curve> {
         match name {
+            #[cfg(feature = "es256")]
             "P-256" => Some(Curve::P256),
+            #[cfg(feature = "es384")]
             "P-384" => Some(Curve::P384),
+            #[cfg(feature = "es512")]
             "P-521" => Some(Curve::P521),
             _ => None,
         }
@@ -236,8 +267,11 @@ impl Curve {
     /// Field element size in bytes (each JWK coordinate must be exactly this long).
     pub(crate) const fn field_len(self) -> usize {
         match self {
+            #[cfg(feature = "es256")]
             Curve::P256 => 32,
+            #[cfg(feature = "es384")]
             Curve::P384 => 48,
+            #[cfg(feature = "es512")]
             Curve::P521 => 66,
         }
     }
@@ -306,7 +340,7 @@ fn verify_rsa(key: &rsa::RsaPublicKey, alg: Algorithm, msg: &[u8], signature: &[
     }
 }
 
-#[cfg(feature = "ecdsa")]
+#[cfg(feature = "es256")]
 #[allow(unused_variables)]
 fn verify_p256(point: &EcPoint<65>, vk: &p256::ecdsa::VerifyingKey, msg: &[u8], signature: &[u8]) -> bool {
     #[cfg(feature = "ring")]
@@ -315,7 +349,7 @@ fn verify_p256(point: &EcPoint<65>, vk: &p256::ecdsa::VerifyingKey, msg: &[u8], 
     ecdsa_rustcrypto!(p256, vk, msg, signature, 64)
 }
 
-#[cfg(feature = "ecdsa")]
+#[cfg(feature = "es384")]
 #[allow(unused_variables)]
 fn verify_p384(point: &EcPoint<97>, vk: &p384::ecdsa::VerifyingKey, msg: &[u8], signature: &[u8]) -> bool {
     #[cfg(feature = "ring")]
@@ -365,7 +399,7 @@ mod ring_backend {
         Some(components.verify(params, msg, signature).is_ok())
     }
 
-    #[cfg(feature = "ecdsa")]
+    #[cfg(any(feature = "es256", feature = "es384"))]
     pub(super) fn verify_ecdsa(
         alg: &'static ring::signature::EcdsaVerificationAlgorithm,
         point: &[u8],

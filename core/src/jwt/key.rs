@@ -33,7 +33,17 @@ pub struct Key {
 }
 
 impl Key {
-    #[cfg_attr(not(any(feature = "hmac", feature = "ecdsa", feature = "eddsa", feature = "rsa")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(
+            feature = "hmac",
+            feature = "es256",
+            feature = "es384",
+            feature = "es512",
+            feature = "eddsa",
+            feature = "rsa"
+        )),
+        allow(dead_code)
+    )]
     fn from_material(material: PublicKey) -> Self {
         Key { kid: None, alg: None, usable: true, material: Some(material), weak: false }
     }
@@ -60,7 +70,7 @@ impl Key {
     ///
     /// # Errors
     /// [`Error::InvalidKey`] if the point is not on the curve.
-    #[cfg(feature = "ecdsa")]
+    #[cfg(feature = "es256")]
     pub fn p256(sec1: &[u8]) -> Result<Self, Error> {
         PublicKey::ec(crate::crypto::Curve::P256, sec1).map(Key::from_material)
     }
@@ -69,7 +79,7 @@ impl Key {
     ///
     /// # Errors
     /// [`Error::InvalidKey`] if the point is not on the curve.
-    #[cfg(feature = "ecdsa")]
+    #[cfg(feature = "es384")]
     pub fn p384(sec1: &[u8]) -> Result<Self, Error> {
         PublicKey::ec(crate::crypto::Curve::P384, sec1).map(Key::from_material)
     }
@@ -78,7 +88,7 @@ impl Key {
     ///
     /// # Errors
     /// [`Error::InvalidKey`] if the point is not on the curve.
-    #[cfg(feature = "ecdsa")]
+    #[cfg(feature = "es512")]
     pub fn p521(sec1: &[u8]) -> Result<Self, Error> {
         PublicKey::ec(crate::crypto::Curve::P521, sec1).map(Key::from_material)
     }
@@ -97,7 +107,7 @@ impl Key {
     /// # Errors
     /// [`Error::InvalidKey`] if `kid` is longer than [`MAX_KID_BYTES`].
     pub fn with_kid(mut self, kid: &str) -> Result<Self, Error> {
-        self.kid = Some(heapless::String::try_from(kid).map_err(|()| Error::InvalidKey)?);
+        self.set_kid(kid)?;
         Ok(self)
     }
 
@@ -169,10 +179,24 @@ impl Key {
     /// [`Error::InvalidKey`] for malformed JWKs; [`Error::WeakKey`] below the strength minimums.
     pub fn from_jwk(jwk: &[u8]) -> Result<Self, Error> {
         let value = json::parse(jwk, 8).map_err(|_| Error::InvalidKey)?;
-        Key::from_jwk_value(value)
+        let mut key = Key::unsupported();
+        key.fill_from_jwk_value(value)?;
+        Ok(key)
     }
 
-    fn from_jwk_value(jwk: Value<'_>) -> Result<Self, Error> {
+    /// A key of an unsupported type, usable for nothing (the starting point of an in-place import).
+    const fn unsupported() -> Key {
+        Key { kid: None, alg: None, usable: true, material: None, weak: false }
+    }
+
+    /// Makes `self` the key of one JWK, in place: a `Key` is about 2 KiB with the `rsa` feature
+    /// on, so building it where it will live keeps a JWKS import's stack small on firmware.
+    fn fill_from_jwk_value(&mut self, jwk: Value<'_>) -> Result<(), Error> {
+        self.kid = None;
+        self.alg = None;
+        self.usable = true;
+        self.material = None;
+        self.weak = false;
         let members = jwk.members().ok_or(Error::InvalidKey)?;
         let mut fields = JwkFields::default();
         for (name, value) in members {
@@ -198,17 +222,18 @@ impl Key {
             *slot = Some(value.as_str().ok_or(Error::InvalidKey)?);
         }
         let kty = fields.kty.ok_or(Error::InvalidKey)?;
-        let mut key = match kty.as_plain() {
-            Some("oct") => jwk_oct(&fields)?,
-            Some("RSA") => jwk_rsa(&fields)?,
-            Some("EC") => jwk_ec(&fields)?,
-            Some("OKP") => jwk_okp(&fields)?,
-            _ => Key { kid: None, alg: None, usable: false, material: None, weak: false },
-        };
+        let key = self;
+        match kty.as_plain() {
+            Some("oct") => jwk_oct(&fields, &mut key.material)?,
+            Some("RSA") => jwk_rsa(&fields, &mut key.material)?,
+            Some("EC") => jwk_ec(&fields, &mut key.material)?,
+            Some("OKP") => jwk_okp(&fields, &mut key.material)?,
+            _ => key.usable = false,
+        }
         if let Some(kid) = fields.kid {
             let mut buf = [0u8; MAX_KID_BYTES];
             let text = kid.decode_into(&mut buf).ok_or(Error::InvalidKey)?;
-            key = key.with_kid(text)?;
+            key.set_kid(text)?;
         }
         if let Some(alg) = fields.alg {
             match alg.as_plain().and_then(Algorithm::from_name) {
@@ -229,18 +254,27 @@ impl Key {
             }
             key.usable &= verify;
         }
-        Ok(key)
+        Ok(())
     }
 
-    /// A placeholder for a weak JWKS member: its `kid` only.
-    fn weak_placeholder(jwk: Value<'_>) -> Result<Self, Error> {
-        let mut key = Key { kid: None, alg: None, usable: false, material: None, weak: true };
+    /// Makes `self` the placeholder of a weak JWKS member: its `kid` only.
+    fn make_weak_placeholder(&mut self, jwk: Value<'_>) -> Result<(), Error> {
+        self.kid = None;
+        self.alg = None;
+        self.usable = false;
+        self.material = None;
+        self.weak = true;
         if let Some(kid) = jwk.get("kid") {
             let mut buf = [0u8; MAX_KID_BYTES];
             let text = kid.as_str().and_then(|k| k.decode_into(&mut buf)).ok_or(Error::InvalidKey)?;
-            key = key.with_kid(text)?;
+            self.set_kid(text)?;
         }
-        Ok(key)
+        Ok(())
+    }
+
+    fn set_kid(&mut self, kid: &str) -> Result<(), Error> {
+        self.kid = Some(heapless::String::try_from(kid).map_err(|()| Error::InvalidKey)?);
+        Ok(())
     }
 
     /// A public key from DER `SubjectPublicKeyInfo` (RSA, EC P-256/384/521, Ed25519).
@@ -289,47 +323,48 @@ fn member<'b>(field: Option<JsonStr<'_>>, buf: &'b mut [u8]) -> Result<&'b [u8],
     base64url::decode(text.as_bytes(), buf).ok_or(Error::InvalidKey)
 }
 
-fn unsupported() -> Key {
-    Key { kid: None, alg: None, usable: true, material: None, weak: false }
-}
+// The `jwk_*` functions below set `material` in place, or leave it `None` for a key type or
+// curve this build does not support (the key is then kept, usable for nothing).
 
 #[allow(unused_variables)]
-fn jwk_oct(fields: &JwkFields<'_>) -> Result<Key, Error> {
+#[inline(never)] // its own frame: the buffers of the four key types are never on the stack together
+fn jwk_oct(fields: &JwkFields<'_>, material: &mut Option<PublicKey>) -> Result<(), Error> {
     #[cfg(feature = "hmac")]
     {
         let mut buf = [0u8; crate::crypto::MAX_HMAC_SECRET];
         let secret = member(fields.k, &mut buf)?;
-        Key::hmac(secret)
+        *material = Some(PublicKey::hmac(secret)?);
     }
-    #[cfg(not(feature = "hmac"))]
-    Ok(unsupported())
+    Ok(())
 }
 
 #[allow(unused_variables)]
-fn jwk_rsa(fields: &JwkFields<'_>) -> Result<Key, Error> {
+#[inline(never)]
+fn jwk_rsa(fields: &JwkFields<'_>, material: &mut Option<PublicKey>) -> Result<(), Error> {
     #[cfg(feature = "rsa")]
     {
         let mut n_buf = [0u8; MAX_RSA_BYTES];
         let mut e_buf = [0u8; 16];
         let n = member(fields.n, &mut n_buf)?;
         let e = member(fields.e, &mut e_buf)?;
-        Key::rsa(n, e)
+        PublicKey::rsa_in_place(material, n, e)
     }
     #[cfg(not(feature = "rsa"))]
     {
         let _ = MAX_RSA_BYTES;
-        Ok(unsupported())
+        Ok(())
     }
 }
 
 #[allow(unused_variables)]
-fn jwk_ec(fields: &JwkFields<'_>) -> Result<Key, Error> {
-    #[cfg(feature = "ecdsa")]
+#[inline(never)]
+fn jwk_ec(fields: &JwkFields<'_>, material: &mut Option<PublicKey>) -> Result<(), Error> {
+    #[cfg(any(feature = "es256", feature = "es384", feature = "es512"))]
     {
         use crate::crypto::Curve;
         let crv = fields.crv.ok_or(Error::InvalidKey)?;
         let Some(curve) = crv.as_plain().and_then(Curve::from_name) else {
-            return Ok(unsupported());
+            return Ok(());
         };
         let len = curve.field_len();
         let mut point = [0u8; 1 + 2 * 66];
@@ -345,26 +380,25 @@ fn jwk_ec(fields: &JwkFields<'_>) -> Result<Key, Error> {
             return Err(Error::InvalidKey);
         }
         point[1 + len..=2 * len].copy_from_slice(y);
-        PublicKey::ec(curve, &point[..=2 * len]).map(Key::from_material)
+        *material = Some(PublicKey::ec(curve, &point[..=2 * len])?);
     }
-    #[cfg(not(feature = "ecdsa"))]
-    Ok(unsupported())
+    Ok(())
 }
 
 #[allow(unused_variables)]
-fn jwk_okp(fields: &JwkFields<'_>) -> Result<Key, Error> {
+#[inline(never)]
+fn jwk_okp(fields: &JwkFields<'_>, material: &mut Option<PublicKey>) -> Result<(), Error> {
     let crv = fields.crv.ok_or(Error::InvalidKey)?;
     if !crv.eq_str("Ed25519") {
-        return Ok(unsupported());
+        return Ok(());
     }
     #[cfg(feature = "eddsa")]
     {
         let mut buf = [0u8; 32];
         let x = member(fields.x, &mut buf)?;
-        Key::ed25519(x)
+        *material = Some(PublicKey::ed25519(x)?);
     }
-    #[cfg(not(feature = "eddsa"))]
-    Ok(unsupported())
+    Ok(())
 }
 
 /// A fixed-capacity set of verification keys (heapless style: capacity in the type, `const fn new`).
@@ -420,26 +454,59 @@ impl<const N: usize> KeySet<N> {
     /// # Errors
     /// [`Error::InvalidKey`] for malformed documents, malformed members or more than N keys;
     /// [`Error::WeakKey`] for a single weak JWK.
+    ///
+    /// This returns the set by value; on firmware, where a set of RSA-capable keys is several KiB,
+    /// prefer [`KeySet::extend_from_jwks`] into a set that already lives where it will be used.
     pub fn from_jwks(document: &[u8]) -> Result<Self, Error> {
-        let value = json::parse(document, 8).map_err(|_| Error::InvalidKey)?;
         let mut set = KeySet::new();
+        set.extend_from_jwks(document)?;
+        Ok(set)
+    }
+
+    /// Adds the keys of a JWKS document (or of a single JWK) to this set, building each key in its
+    /// slot (no key-sized temporaries: the import's stack stays small with the `rsa` feature on).
+    /// The rules are those of [`KeySet::from_jwks`]. To replace the keys, [`KeySet::clear`] first.
+    ///
+    /// # Errors
+    /// As [`KeySet::from_jwks`] (more than N keys counts those already held). On error the set is
+    /// left as it was.
+    pub fn extend_from_jwks(&mut self, document: &[u8]) -> Result<(), Error> {
+        let before = self.keys.len();
+        let result = self.extend_from_jwks_inner(document);
+        if result.is_err() {
+            self.keys.truncate(before);
+        }
+        result
+    }
+
+    fn extend_from_jwks_inner(&mut self, document: &[u8]) -> Result<(), Error> {
+        let value = json::parse(document, 8).map_err(|_| Error::InvalidKey)?;
         match value.get("keys") {
             Some(keys) if keys.kind() == Kind::Array => {
                 for jwk in keys.items().ok_or(Error::InvalidKey)? {
-                    let key = match Key::from_jwk_value(jwk) {
+                    let slot = self.next_slot()?;
+                    match slot.fill_from_jwk_value(jwk) {
                         // A legacy weak key must not take the good keys of the set down with it.
-                        Err(Error::WeakKey) => Key::weak_placeholder(jwk)?,
+                        Err(Error::WeakKey) => slot.make_weak_placeholder(jwk)?,
                         other => other?,
-                    };
-                    set.push(key).map_err(|_| Error::InvalidKey)?;
+                    }
                 }
             }
             Some(_) => return Err(Error::InvalidKey),
-            None => {
-                set.push(Key::from_jwk_value(value)?).map_err(|_| Error::InvalidKey)?;
-            }
+            None => self.next_slot()?.fill_from_jwk_value(value)?,
         }
-        Ok(set)
+        Ok(())
+    }
+
+    /// A new (unsupported, to be filled) key at the end of the set.
+    fn next_slot(&mut self) -> Result<&mut Key, Error> {
+        self.keys.push(Key::unsupported()).map_err(|_| Error::InvalidKey)?;
+        self.keys.last_mut().ok_or(Error::InvalidKey)
+    }
+
+    /// Removes every key.
+    pub fn clear(&mut self) {
+        self.keys.clear();
     }
 }
 
@@ -460,11 +527,11 @@ mod spki_import {
     const RSA_ENCRYPTION: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
     const EC_PUBLIC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
     const ED25519: Oid = Oid::new_unwrap("1.3.101.112");
-    #[cfg(feature = "ecdsa")]
+    #[cfg(feature = "es256")]
     const SECP256R1: Oid = Oid::new_unwrap("1.2.840.10045.3.1.7");
-    #[cfg(feature = "ecdsa")]
+    #[cfg(feature = "es384")]
     const SECP384R1: Oid = Oid::new_unwrap("1.3.132.0.34");
-    #[cfg(feature = "ecdsa")]
+    #[cfg(feature = "es512")]
     const SECP521R1: Oid = Oid::new_unwrap("1.3.132.0.35");
 
     pub(super) fn from_spki_der(der: &[u8]) -> Result<PublicKey, Error> {
@@ -478,18 +545,19 @@ mod spki_import {
                 return PublicKey::rsa(rsa.modulus.as_bytes(), rsa.public_exponent.as_bytes());
             }
         } else if oid == EC_PUBLIC_KEY {
-            #[cfg(feature = "ecdsa")]
+            // A curve whose feature is off is refused like any unsupported curve.
+            #[cfg(any(feature = "es256", feature = "es384", feature = "es512"))]
             {
                 use crate::crypto::Curve;
                 let curve_oid = spki.algorithm.parameters_oid().map_err(|_| Error::InvalidKey)?;
-                let curve = if curve_oid == SECP256R1 {
-                    Curve::P256
-                } else if curve_oid == SECP384R1 {
-                    Curve::P384
-                } else if curve_oid == SECP521R1 {
-                    Curve::P521
-                } else {
-                    return Err(Error::InvalidKey);
+                let curve = match curve_oid {
+                    #[cfg(feature = "es256")]
+                    oid if oid == SECP256R1 => Curve::P256,
+                    #[cfg(feature = "es384")]
+                    oid if oid == SECP384R1 => Curve::P384,
+                    #[cfg(feature = "es512")]
+                    oid if oid == SECP521R1 => Curve::P521,
+                    _ => return Err(Error::InvalidKey),
                 };
                 return PublicKey::ec(curve, key_bytes);
             }
@@ -499,5 +567,47 @@ mod spki_import {
         }
         let _ = key_bytes;
         Err(Error::InvalidKey)
+    }
+}
+
+/// A curve whose feature is off behaves as an unsupported key type: kept in a JWKS, usable for
+/// nothing, refused from SPKI; never a panic and never an accepted token. (Run with
+/// `--no-default-features --features es256,pem` or similar.)
+#[cfg(all(test, any(feature = "es256", feature = "hmac"), not(all(feature = "es384", feature = "es512"))))]
+mod compiled_out_curves {
+    use super::*;
+
+    const P384: &[u8] = br#"{"kty":"EC","crv":"P-384","kid":"p384","x":"f_X_9wf5P5PuB8s60GoXfnJfTWI076YdqTgaSQVB54QJ23HABzLCKr0sBVXLCs0x","y":"7v6cNG-ap1BfsuGUDuWCueiBXyEObCFoTECQ3cu_Wuk5CyEb9xul8vrMfghfKDQy"}"#;
+    const P521: &[u8] = br#"{"kty":"EC","crv":"P-521","kid":"p521","x":"AasrifACw20sVOVWfOmyIyXG3q0oAkWCJXzn4bqn9WCrhYpGgLRpXsalVTZu8pFnCsACIHiGjubg70VGVFMd5guz","y":"ADtbI-48iRjrR1ApaJO3LE60krRqTthPD7vdX4onvene8S5cXtLKroDR3MnJyn66WoXp_WKicFCZkDknAtWWhzFT"}"#;
+
+    #[test]
+    fn a_compiled_out_curve_is_an_unsupported_key() {
+        for (jwk, alg, on) in
+            [(P384, Algorithm::ES384, cfg!(feature = "es384")), (P521, Algorithm::ES512, cfg!(feature = "es512"))]
+        {
+            let key = Key::from_jwk(jwk).unwrap();
+            assert_eq!(key.is_supported(), on);
+            if on {
+                continue;
+            }
+            assert!(Algorithm::ALL.iter().all(|&a| !key.accepts(a)));
+            assert_eq!(key.verify_signature(alg, b"a.b", &[0u8; 132]), Err(Error::KeyAlgMismatch));
+            let mut doc = [0u8; 512];
+            let len = jwk.len() + 10;
+            doc[..9].copy_from_slice(br#"{"keys":["#);
+            doc[9..len - 1].copy_from_slice(jwk);
+            doc[len - 1..len + 1].copy_from_slice(b"]}");
+            let set = KeySet::<2>::from_jwks(&doc[..=len]).unwrap();
+            assert!(set.len() == 1 && !set.as_slice()[0].is_supported() && set.as_slice()[0].kid().is_some());
+        }
+        #[cfg(all(feature = "pem", not(feature = "es384")))]
+        {
+            // SPKI of a P-384 key: refused like any unsupported curve.
+            let mut der = [0u8; 120];
+            let prefix =
+                b"\x30\x76\x30\x10\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x05\x2b\x81\x04\x00\x22\x03\x62\x00\x04";
+            der[..prefix.len()].copy_from_slice(prefix);
+            assert_eq!(Key::from_spki_der(&der).unwrap_err(), Error::InvalidKey);
+        }
     }
 }

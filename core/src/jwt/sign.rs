@@ -17,7 +17,7 @@ pub enum SigningKey {
     #[cfg(feature = "hmac")]
     Hmac(heapless::Vec<u8, { crate::crypto::MAX_HMAC_SECRET }>),
     /// A P-256 private key (ES256).
-    #[cfg(feature = "ecdsa")]
+    #[cfg(feature = "es256")]
     Es256(p256::ecdsa::SigningKey),
     /// An Ed25519 private key (EdDSA).
     #[cfg(feature = "eddsa")]
@@ -47,7 +47,7 @@ impl SigningKey {
     ///
     /// # Errors
     /// [`Error::InvalidKey`] if the scalar is zero or not below the group order.
-    #[cfg(feature = "ecdsa")]
+    #[cfg(feature = "es256")]
     pub fn es256(scalar: &[u8]) -> Result<Self, Error> {
         p256::ecdsa::SigningKey::from_slice(scalar).map(SigningKey::Es256).map_err(|_| Error::InvalidKey)
     }
@@ -70,7 +70,7 @@ impl SigningKey {
         match self {
             #[cfg(feature = "hmac")]
             SigningKey::Hmac(secret) => super::Key::hmac(secret),
-            #[cfg(feature = "ecdsa")]
+            #[cfg(feature = "es256")]
             SigningKey::Es256(sk) => super::Key::p256(sk.verifying_key().to_encoded_point(false).as_bytes()),
             #[cfg(feature = "eddsa")]
             SigningKey::Ed25519(sk) => super::Key::ed25519(sk.verifying_key().as_bytes()),
@@ -84,7 +84,7 @@ impl SigningKey {
                 matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512)
                     && secret.len() >= alg.hash().output_len()
             }
-            #[cfg(feature = "ecdsa")]
+            #[cfg(feature = "es256")]
             SigningKey::Es256(_) => alg == Algorithm::ES256,
             #[cfg(feature = "eddsa")]
             SigningKey::Ed25519(_) => matches!(alg, Algorithm::EdDSA | Algorithm::Ed25519),
@@ -97,7 +97,7 @@ impl SigningKey {
         match self {
             #[cfg(feature = "hmac")]
             SigningKey::Hmac(secret) => crate::crypto::hmac_tag(secret, alg, msg, out),
-            #[cfg(feature = "ecdsa")]
+            #[cfg(feature = "es256")]
             SigningKey::Es256(sk) => {
                 use ecdsa::signature::Signer;
                 let sig: p256::ecdsa::Signature = sk.sign(msg);

@@ -685,14 +685,18 @@ impl<'a> Compiler<'a> {
             self.enter(name);
             let text = value.as_str().ok_or_else(|| self.error(CompileCode::InvalidValue))?;
             let source = self.text_of(text)?;
-            let program = Program::compile(source).map_err(|_| self.error(CompileCode::BadPattern))?;
+            // Compiled straight into the caller's slot (a program is several KiB: no stack copy). Without
+            // a slot, it is compiled here only to check it, and again at validation (`Source`).
             let pattern = match take(&mut self.programs, 1).and_then(|slots| slots.first_mut()) {
                 Some(slot) => {
-                    *slot = program;
+                    slot.compile_into(source).map_err(|_| self.error(CompileCode::BadPattern))?;
                     let slot: &'a Program = slot;
                     PatternRef::Compiled(slot)
                 }
-                None => PatternRef::Source(source),
+                None => {
+                    check_pattern(source).map_err(|_| self.error(CompileCode::BadPattern))?;
+                    PatternRef::Source(source)
+                }
             };
             rules = rules.pattern(pattern);
             self.leave();
@@ -1032,4 +1036,11 @@ pub(crate) fn num_from_text(text: &str) -> Option<Num> {
     }
     let exp10 = i16::try_from(exp).ok()?;
     Some(Num::new(if negative { -mantissa } else { mantissa }, exp10))
+}
+
+/// Compiles a pattern only to check it (no program slot left): in its own frame, so that the
+/// program on the stack is not part of every compile's stack.
+#[inline(never)]
+fn check_pattern(source: &str) -> Result<(), super::pattern::PatternError> {
+    Program::compile(source).map(|_| ())
 }

@@ -65,7 +65,15 @@ enum Seen<'a> {
 /// validation on this machine).
 pub(crate) type Frames<'s, 'a> = heapless::Vec<Frame<'s, 'a>, MAX_DEPTH>;
 
-pub(crate) type PatternCache = Option<((usize, usize), Program)>;
+pub(crate) struct PatternCache {
+    /// Address and length of the source text `program` was compiled from; `None` while empty.
+    key: Option<(usize, usize)>,
+    program: Program,
+}
+
+impl PatternCache {
+    pub(crate) const EMPTY: PatternCache = PatternCache { key: None, program: Program::EMPTY };
+}
 
 /// Where errors go: the first one ends validation, or up to `out.len()` are collected.
 pub(crate) enum Sink<'e> {
@@ -119,8 +127,9 @@ pub(crate) struct Engine<'s, 'a, 'e, const U: usize> {
     unique: heapless::Vec<Seen<'a>, U>,
     /// The frame depth of the array that owns `unique`, if any.
     unique_owner: Option<usize>,
-    /// The last pattern compiled from source, by address and length of its text.
-    cached_pattern: &'e mut PatternCache,
+    /// The last pattern compiled from source, by address and length of its text. `None` when the
+    /// schema has no source pattern (the common case pays no stack for a program).
+    cached_pattern: Option<&'e mut PatternCache>,
 }
 
 impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
@@ -129,7 +138,7 @@ impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
         schema: &'s Schema<'s>,
         limits: Limits,
         sink: Sink<'e>,
-        cache: &'e mut PatternCache,
+        cache: Option<&'e mut PatternCache>,
         frames: &'e mut Frames<'s, 'a>,
     ) -> Self {
         Engine { schema, limits, frames, sink, unique: heapless::Vec::new(), unique_owner: None, cached_pattern: cache }
@@ -502,12 +511,19 @@ impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
         match pattern {
             PatternRef::Compiled(program) => Some(run(program)),
             PatternRef::Source(source) => {
+                let Some(cache) = self.cached_pattern.as_deref_mut() else {
+                    // Not reached: `Schema::new` records every source pattern, and the caller then
+                    // provides a cache. Still correct without one, only slower.
+                    return source_pattern_matches(source, s);
+                };
                 let key = (source.as_ptr().addr(), source.len());
-                let fresh = !matches!(&*self.cached_pattern, Some((cached, _)) if *cached == key);
-                if fresh {
-                    *self.cached_pattern = Some((key, Program::compile(source).ok()?));
+                if cache.key != Some(key) {
+                    // Compiled in place in the cache (no program-sized temporary).
+                    cache.key = None;
+                    cache.program.compile_into(source).ok()?;
+                    cache.key = Some(key);
                 }
-                self.cached_pattern.as_ref().map(|(_, program)| run(program))
+                Some(run(&cache.program))
             }
         }
     }
@@ -602,12 +618,28 @@ fn literal_matches(literal: &Literal<'_>, event: &Event<'_>) -> bool {
     }
 }
 
+/// A source pattern compiled on the stack, for an engine without a cache (see `pattern_matches`).
+#[inline(never)]
+fn source_pattern_matches(source: &str, s: JsonStr<'_>) -> Option<bool> {
+    let program = Program::compile(source).ok()?;
+    Some(match s.as_plain() {
+        Some(plain) => program.is_match_str(plain),
+        None => program.is_match(s.chars()),
+    })
+}
+
 fn format_ok(format: Format, s: JsonStr<'_>) -> bool {
-    if let Some(plain) = s.as_plain() {
-        return plain.len() <= format.max_len() && format.check(plain);
+    match s.as_plain() {
+        Some(plain) => plain.len() <= format.max_len() && format.check(plain),
+        None => escaped_format_ok(format, s),
     }
-    // Escaped: decode into a buffer no longer than the format allows; text that does not fit is too
-    // long for the format anyway.
+}
+
+/// Escaped text: decoded into a buffer no longer than the format allows (text that does not fit is
+/// too long for the format anyway). Its own frame, so that the 2 KiB buffer is on the stack only
+/// while an escaped string is checked.
+#[inline(never)]
+fn escaped_format_ok(format: Format, s: JsonStr<'_>) -> bool {
     let mut buf = [0u8; FORMAT_BUFFER];
     let limit = format.max_len().min(FORMAT_BUFFER);
     match buf.get_mut(..limit).and_then(|b| s.decode_into(b)) {

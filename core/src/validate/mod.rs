@@ -82,17 +82,63 @@ impl Default for Error {
 #[allow(clippy::result_large_err)] // the path is inline (no heap); rejections are the cold path
 pub fn validate(schema: &Schema<'_>, body: &[u8], limits: &Limits) -> Result<(), Error> {
     let mut first = None;
-    let mut cache: PatternCache = None;
-    let mut stack = Frames::new();
-    let sink = Sink::First(&mut first);
-    if schema.uses_unique_items() {
-        Engine::<MAX_UNIQUE_ITEMS>::new(schema, *limits, sink, &mut cache, &mut stack).run(body);
-    } else {
-        Engine::<0>::new(schema, *limits, sink, &mut cache, &mut stack).run(body);
-    }
+    run(schema, body, limits, Sink::First(&mut first));
     match first {
         Some(error) => Err(error),
         None => Ok(()),
+    }
+}
+
+// Stack: each optional table (the pattern program of a source pattern, the `uniqueItems` table) is
+// reserved in its own non-inlined frame, only for a schema that needs it; so the common schema
+// validates in a few KiB of stack, which matters on microcontrollers.
+
+/// One validation pass into `sink`; returns, for [`Sink::All`], how many errors were stored and
+/// whether there was any (for [`Sink::First`], the error is in its slot).
+fn run(schema: &Schema<'_>, body: &[u8], limits: &Limits, sink: Sink<'_>) -> (usize, bool) {
+    if schema.uses_source_patterns() {
+        run_with_cache(schema, body, limits, sink)
+    } else {
+        run_frames(schema, body, limits, sink, None)
+    }
+}
+
+#[inline(never)]
+fn run_with_cache(schema: &Schema<'_>, body: &[u8], limits: &Limits, sink: Sink<'_>) -> (usize, bool) {
+    let mut cache = PatternCache::EMPTY;
+    run_frames(schema, body, limits, sink, Some(&mut cache))
+}
+
+#[inline(never)]
+fn run_frames(
+    schema: &Schema<'_>,
+    body: &[u8],
+    limits: &Limits,
+    sink: Sink<'_>,
+    cache: Option<&mut PatternCache>,
+) -> (usize, bool) {
+    let mut frames = Frames::new();
+    if schema.uses_unique_items() {
+        run_engine::<MAX_UNIQUE_ITEMS>(schema, body, limits, sink, cache, &mut frames)
+    } else {
+        run_engine::<0>(schema, body, limits, sink, cache, &mut frames)
+    }
+}
+
+#[inline(never)]
+fn run_engine<'s, 'a, const U: usize>(
+    schema: &'s Schema<'s>,
+    body: &'a [u8],
+    limits: &Limits,
+    sink: Sink<'_>,
+    cache: Option<&mut PatternCache>,
+    frames: &mut Frames<'s, 'a>,
+) -> (usize, bool) {
+    let mut engine = Engine::<U>::new(schema, *limits, sink, cache, frames);
+    engine.run(body);
+    match engine.into_sink() {
+        Sink::All { stored, any, .. } => (stored, any),
+        Sink::First(_) => (0, false),
     }
 }
 
@@ -103,20 +149,9 @@ pub fn validate(schema: &Schema<'_>, body: &[u8], limits: &Limits) -> Result<(),
 /// The number of errors written to `errors` (at least 1 unless `errors` is empty) when the body is
 /// not acceptable.
 pub fn validate_all(schema: &Schema<'_>, body: &[u8], limits: &Limits, errors: &mut [Error]) -> Result<(), usize> {
-    let mut cache: PatternCache = None;
-    let mut stack = Frames::new();
-    let sink = Sink::All { out: errors, stored: 0, any: false };
-    let sink = if schema.uses_unique_items() {
-        let mut engine = Engine::<MAX_UNIQUE_ITEMS>::new(schema, *limits, sink, &mut cache, &mut stack);
-        engine.run(body);
-        engine.into_sink()
-    } else {
-        let mut engine = Engine::<0>::new(schema, *limits, sink, &mut cache, &mut stack);
-        engine.run(body);
-        engine.into_sink()
-    };
-    match sink {
-        Sink::All { stored, any: true, .. } => Err(stored),
-        _ => Ok(()),
+    let outcome = run(schema, body, limits, Sink::All { out: errors, stored: 0, any: false });
+    match outcome {
+        (stored, true) => Err(stored),
+        (_, false) => Ok(()),
     }
 }

@@ -205,7 +205,23 @@ impl Program {
     /// [`PatternError::Syntax`] for a malformed pattern, [`PatternError::Unsupported`] for syntax
     /// outside the subset, [`PatternError::TooComplex`] when a fixed limit would be exceeded.
     pub fn compile(source: &str) -> Result<Program, PatternError> {
-        Compiler::new(source).run()
+        let mut program = Program::EMPTY;
+        program.compile_into(source)?;
+        Ok(program)
+    }
+
+    /// Compiles `source` into `self`, as [`Program::compile`] does, without building the program
+    /// elsewhere first: a program is several KiB, and compiling in place into caller-owned storage
+    /// (a slot of a `static` array, say) keeps that off the stack, which matters on small targets.
+    ///
+    /// # Errors
+    /// As [`Program::compile`]. On error `self` is left [`Program::EMPTY`].
+    pub fn compile_into(&mut self, source: &str) -> Result<(), PatternError> {
+        let result = Compiler::new(source, self).run();
+        if result.is_err() {
+            *self = Program::EMPTY;
+        }
+        result
     }
 
     /// Whether the pattern matches anywhere in `text` (ECMA `RegExp.prototype.test` with no flags).
@@ -766,26 +782,31 @@ impl Frame {
 /// Single-pass compiler. Code is laid out so that every atom, group and alternative is one
 /// contiguous, self-contained block whose jumps stay inside it or go to its end; a quantifier or a
 /// `|` therefore rewrites only the block at the tail (inserting, copying, relocating).
-struct Compiler<'a> {
+struct Compiler<'a, 'p> {
     source: &'a str,
     cursor: Cursor<'a>,
-    prog: Program,
+    /// The program being built, in its final place.
+    prog: &'p mut Program,
     frames: [Frame; MAX_GROUP_DEPTH + 1],
     depth: usize,
 }
 
-impl<'a> Compiler<'a> {
-    fn new(source: &'a str) -> Compiler<'a> {
+impl<'a, 'p> Compiler<'a, 'p> {
+    fn new(source: &'a str, prog: &'p mut Program) -> Compiler<'a, 'p> {
+        // Field by field: a `Program { .., ..Program::EMPTY }` temporary would put a program on the stack.
+        *prog = Program::EMPTY;
+        prog.len = 0;
+        prog.restart = Bits::EMPTY;
         Compiler {
             cursor: Cursor { rest: source },
             source,
-            prog: Program { len: 0, restart: Bits::EMPTY, ..Program::EMPTY },
+            prog,
             frames: [Frame::at(0); MAX_GROUP_DEPTH + 1],
             depth: 0,
         }
     }
 
-    fn run(mut self) -> Result<Program, PatternError> {
+    fn run(mut self) -> Result<(), PatternError> {
         while let Some(c) = self.cursor.next() {
             match c {
                 '(' => self.open_group()?,
@@ -797,14 +818,11 @@ impl<'a> Compiler<'a> {
                 '{' => self.counted()?,
                 '^' => self.assertion(Inst::AssertStart)?,
                 '$' => self.assertion(Inst::AssertEnd)?,
-                '.' => self.class_atom(Builtin::Dot.set(false)?)?,
-                '[' => {
-                    let set = self.bracket()?;
-                    self.class_atom(set)?;
-                }
+                '.' => self.builtin_atom(Builtin::Dot, false)?,
+                '[' => self.bracket_atom()?,
                 '\\' => match self.cursor.escape(false)? {
                     Atom::Char(literal) => self.atom(Inst::Char(literal))?,
-                    Atom::Set(builtin, negated) => self.class_atom(builtin.set(negated)?)?,
+                    Atom::Set(builtin, negated) => self.builtin_atom(builtin, negated)?,
                 },
                 ']' | '}' => return Err(PatternError::Syntax),
                 literal => self.atom(Inst::Char(literal))?,
@@ -831,12 +849,12 @@ impl<'a> Compiler<'a> {
             }
             class.map(|class| Run { class, min, max })
         });
-        Ok(self.prog)
+        Ok(())
     }
 
     /// Precomputes what matching needs about restarting the search at every position.
     fn finish(&mut self) {
-        let prog = &mut self.prog;
+        let prog = &mut *self.prog;
         for (index, inst) in prog.insts.iter().enumerate().take(prog.len) {
             if matches!(inst, Inst::Char(_) | Inst::Class(_)) {
                 prog.consuming.insert(index);
@@ -916,6 +934,21 @@ impl<'a> Compiler<'a> {
         self.push(inst)?;
         self.frame()?.last_atom = None;
         Ok(())
+    }
+
+    /// `.`, `\d` and the like. Not inlined, like [`Compiler::bracket_atom`]: a character set is about
+    /// 1 KiB, and building sets in their own frames keeps them off the stack of the whole compile.
+    #[inline(never)]
+    fn builtin_atom(&mut self, builtin: Builtin, negated: bool) -> Result<(), PatternError> {
+        let set = builtin.set(negated)?;
+        self.class_atom(set)
+    }
+
+    /// `[...]`, in its own frame (see [`Compiler::builtin_atom`]).
+    #[inline(never)]
+    fn bracket_atom(&mut self) -> Result<(), PatternError> {
+        let set = self.bracket()?;
+        self.class_atom(set)
     }
 
     fn class_atom(&mut self, mut set: CharSet) -> Result<(), PatternError> {

@@ -22,6 +22,9 @@ pub struct Schema<'a> {
     root: NodeId,
     /// Some array node has `uniqueItems` (the validator then reserves its comparison table).
     unique_items: bool,
+    /// Some string node has a [`PatternRef::Source`] pattern (the validator then reserves a
+    /// program to compile it into).
+    source_patterns: bool,
 }
 
 /// Why [`Schema::new`] refused a node array.
@@ -66,6 +69,7 @@ impl<'a> Schema<'a> {
         }
         let mut i = 0;
         let mut unique_items = false;
+        let mut source_patterns = false;
         while i < len {
             let ok = match &nodes[i] {
                 Node::Array(rules) => match rules.items {
@@ -104,9 +108,12 @@ impl<'a> Schema<'a> {
             if let Node::Array(rules) = &nodes[i] {
                 unique_items = unique_items || rules.unique_items;
             }
+            if let Node::String(StringRules { pattern: Some(PatternRef::Source(_)), .. }) = &nodes[i] {
+                source_patterns = true;
+            }
             i += 1;
         }
-        Ok(Schema { nodes, root, unique_items })
+        Ok(Schema { nodes, root, unique_items, source_patterns })
     }
 
     /// The root node's index.
@@ -122,6 +129,12 @@ impl<'a> Schema<'a> {
     /// Whether some array in the schema has `uniqueItems`.
     pub const fn uses_unique_items(&self) -> bool {
         self.unique_items
+    }
+
+    /// Whether some string in the schema has a pattern given as source text (compiled at each
+    /// validation, into a program the validator then reserves on the stack).
+    pub const fn uses_source_patterns(&self) -> bool {
+        self.source_patterns
     }
 
     /// The node a value with the JSON type of `event` is checked against: `node` itself, or for an
