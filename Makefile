@@ -1,5 +1,5 @@
 # apiward — the two commands that are the contract with users:
-#   make demo   runs the main job (today: the JWT verdict, rate-limit and validation scenes)
+#   make demo   runs the main job (core scenes, the FastAPI and Express services, the firmware run)
 #   make test   passes every test on a fresh machine (installs what it needs)
 # and the working ones: make bench, make fuzz, make lint.
 
@@ -11,7 +11,7 @@ EMBEDDED_TARGETS := thumbv7em-none-eabihf thumbv7m-none-eabi thumbv6m-none-eabi 
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_SECONDS ?= 300
 
-.PHONY: all demo test setup lint unit features cross fuzz-smoke fuzz bench vectors-check python-env python bench-python firmware edge-wasm size
+.PHONY: all demo test setup lint unit features cross fuzz-smoke fuzz bench vectors-check python-env python bench-python firmware edge-wasm size node-env node bench-node
 
 all: test
 
@@ -23,8 +23,12 @@ demo:
 	$(CARGO) run --quiet --release -p apiward --example validate_demo
 	@echo
 	py=$$(scripts/python-env.sh) && $$py examples/fastapi_app/demo.py
+	@echo
+	scripts/node-env.sh && node examples/express_app/demo.mjs
+	@echo
+	$(MAKE) --no-print-directory firmware
 
-test: setup lint unit features cross vectors-check python firmware edge-wasm fuzz-smoke
+test: setup lint unit features cross vectors-check python node firmware edge-wasm fuzz-smoke
 	@echo "make test: all checks passed"
 
 # Toolchain pieces a fresh machine may lack. Idempotent and quick when already present.
@@ -62,6 +66,15 @@ cross:
 vectors-check:
 	python3 tests/vectors/jwt/check_format.py
 	node tests/vectors/json/generate.mjs --check
+
+# The Node package: npm ci (pinned locks) + napi build in release, then node --test (vectors, interop
+# with jose and jsonwebtoken, Express and Fastify on 127.0.0.1, tsc --noEmit of the typed example).
+node-env:
+	scripts/node-env.sh
+node: node-env
+	cd bindings-node && node --test __test__/
+bench-node: node-env
+	node benches/node/bench.mjs
 
 # The Python package: built into ./.venv with maturin, then pytest (vectors, interop with PyJWT and
 # joserfc, FastAPI through TestClient and a real uvicorn on 127.0.0.1) and mypy --strict.
