@@ -74,7 +74,7 @@ node-env:
 node: node-env
 	cd bindings-node && node --test __test__/
 bench-node: node-env
-	node benches/node/bench.mjs
+	node --expose-gc benches/node/bench.mjs
 
 # The Python package: built into ./.venv with maturin, then pytest (vectors, interop with PyJWT and
 # joserfc, FastAPI through TestClient and a real uvicorn on 127.0.0.1) and mypy --strict.

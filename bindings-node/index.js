@@ -32,6 +32,23 @@ class ProjectionError extends ApiwardError {}
 
 const CLASSES = { ConfigError, JwtError, ValidationError, ProjectionError }
 
+/**
+ * A verdict on input (JwtError, ValidationError, ProjectionError) without a captured stack trace.
+ * A rejection is an answer about the caller's data, not a bug in their code, so the stack says
+ * nothing useful — and capturing it costs more than the whole check (measured: ~7 µs vs ~1 µs),
+ * a cost an attacker could make us pay per request with junk tokens. `stack` is then just the
+ * "Name: message" line. ConfigError (a programming error) keeps its stack.
+ */
+function verdictError(Class, message, code, errors) {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  try {
+    return errors === undefined ? new Class(message, code) : new Class(message, code, errors)
+  } finally {
+    Error.stackTraceLimit = limit
+  }
+}
+
 /** Native errors carry `code` = "<Class>:<code>"; napi's own argument errors become ConfigErrors. */
 function convert(error) {
   if (error instanceof ApiwardError) return error
@@ -158,7 +175,7 @@ function addKeys(verifier, keys) {
 function claimsOf(text) {
   if (text.charCodeAt(0) === 33 /* ! */) {
     const [code, message] = splitVerdict(text)
-    throw new JwtError(message, code)
+    throw verdictError(JwtError, message, code)
   }
   return JSON.parse(text)
 }
@@ -196,12 +213,12 @@ class JwtVerifier {
   }
   /** The claims of `token` as a plain object, or throws JwtError; on the calling thread. */
   verifySync(token, options) {
-    if (typeof token !== 'string') throw new JwtError('the token must be a string', 'malformed')
+    if (typeof token !== 'string') throw verdictError(JwtError, 'the token must be a string', 'malformed')
     return claimsOf(this.#native.verify(token, nowOf(options)))
   }
   /** Like verifySync, with the signature checked on the libuv thread pool. */
   verify(token, options) {
-    if (typeof token !== 'string') return Promise.reject(new JwtError('the token must be a string', 'malformed'))
+    if (typeof token !== 'string') return Promise.reject(verdictError(JwtError, 'the token must be a string', 'malformed'))
     let now
     try {
       now = nowOf(options)
@@ -504,7 +521,7 @@ const SCHEMA_LIMITS = ['maxBytes', 'maxDepth', 'maxStringBytes', 'maxNumberLen',
 
 function validationError(text) {
   const errors = JSON.parse(text)
-  return new ValidationError(errors[0].message, errors[0].code, errors)
+  return verdictError(ValidationError, errors[0].message, errors[0].code, errors)
 }
 
 /** A compiled request-body schema (a JSON Schema subset) with its size and shape limits. */
@@ -544,7 +561,7 @@ class Schema {
     const out = asBytes ? this.#native.project(document) : this.#native.projectText(JSON.stringify(document) ?? '')
     if (out.charCodeAt(0) === 33) {
       const [code, message] = splitVerdict(out)
-      throw new ProjectionError(message, code)
+      throw verdictError(ProjectionError, message, code)
     }
     return asBytes ? Buffer.from(out, 'utf8') : JSON.parse(out)
   }

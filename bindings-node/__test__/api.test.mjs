@@ -34,6 +34,17 @@ test('error classes', () => {
 
 const claims = { sub: 'u1', iss: 'https://issuer/', aud: 'api', exp: NOW + 600, iat: NOW, scope: 'a b' }
 
+test('verdict errors carry no stack trace; configuration errors keep theirs', async () => {
+  const verifier = new JwtVerifier({ keys: SECRET, algorithms: ['HS256'] })
+  const limit = Error.stackTraceLimit
+  assert.throws(() => verifier.verifySync('a.b.c'), (e) => e instanceof JwtError && e.stack === `JwtError: ${e.message}`)
+  await assert.rejects(verifier.verify('a.b.c'), (e) => e instanceof JwtError && e.code === 'malformed')
+  const schema = new Schema({ type: 'object', properties: { a: { type: 'integer' } }, additionalProperties: false })
+  assert.throws(() => schema.validate('{"b":1}'), (e) => e instanceof ValidationError && !e.stack.includes('\n') && e.errors[0].code === 'unknown_field')
+  assert.equal(Error.stackTraceLimit, limit, 'the global limit is restored')
+  assert.throws(() => new JwtVerifier({ keys: SECRET, algorithms: ['none'] }), (e) => e instanceof ConfigError && e.stack.includes('\n    at '))
+})
+
 test('JwtVerifier.verifySync and verify with a secret', async () => {
   const v = new JwtVerifier({ keys: SECRET, algorithms: ['HS256'], issuer: 'https://issuer/', audience: ['api'] })
   assert.deepEqual(v.algorithms, ['HS256'])
