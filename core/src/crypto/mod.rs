@@ -212,6 +212,10 @@ impl PublicKey {
     }
 
     /// Verifies `signature` over `msg` with `alg`. The caller has checked [`PublicKey::fits`].
+    ///
+    /// Each family's check is its own non-inlined function: inlined, their frames merge into this
+    /// one and an HS256 verification pays the stack of the largest family linked (measured on
+    /// Cortex-M3: 7.5 KiB for HS256 once EdDSA was linked, against 2.3 KiB without it).
     #[allow(unused_variables, unreachable_code)]
     pub(crate) fn verify(&self, alg: Algorithm, msg: &[u8], signature: &[u8]) -> Result<(), Error> {
         let ok = match self {
@@ -224,7 +228,7 @@ impl PublicKey {
             #[cfg(feature = "es384")]
             PublicKey::P384(point, vk) => verify_p384(point, vk, msg, signature),
             #[cfg(feature = "es512")]
-            PublicKey::P521(vk) => ecdsa_rustcrypto!(p521, vk, msg, signature, 132),
+            PublicKey::P521(vk) => verify_p521(vk, msg, signature),
             #[cfg(feature = "eddsa")]
             PublicKey::Ed25519(vk) => verify_ed25519(vk, msg, signature),
             PublicKey::Never(never) => match *never {},
@@ -278,6 +282,7 @@ impl Curve {
 }
 
 #[cfg(feature = "hmac")]
+#[inline(never)]
 fn verify_hmac(key: &HmacKey, alg: Algorithm, msg: &[u8], signature: &[u8]) -> bool {
     use crate::crypto::hash::Hash;
     use hmac::Mac;
@@ -323,6 +328,7 @@ pub(crate) fn hmac_tag(secret: &[u8], alg: Algorithm, msg: &[u8], out: &mut [u8;
 }
 
 #[cfg(feature = "rsa")]
+#[inline(never)]
 fn verify_rsa(key: &rsa::RsaPublicKey, alg: Algorithm, msg: &[u8], signature: &[u8]) -> bool {
     use crate::jwt::alg::Family;
     // Exact length first: a stripped or added leading zero is a different signature.
@@ -342,6 +348,7 @@ fn verify_rsa(key: &rsa::RsaPublicKey, alg: Algorithm, msg: &[u8], signature: &[
 
 #[cfg(feature = "es256")]
 #[allow(unused_variables)]
+#[inline(never)]
 fn verify_p256(point: &EcPoint<65>, vk: &p256::ecdsa::VerifyingKey, msg: &[u8], signature: &[u8]) -> bool {
     #[cfg(feature = "ring")]
     return ring_backend::verify_ecdsa(&ring::signature::ECDSA_P256_SHA256_FIXED, &point.0, 64, msg, signature);
@@ -351,6 +358,7 @@ fn verify_p256(point: &EcPoint<65>, vk: &p256::ecdsa::VerifyingKey, msg: &[u8], 
 
 #[cfg(feature = "es384")]
 #[allow(unused_variables)]
+#[inline(never)]
 fn verify_p384(point: &EcPoint<97>, vk: &p384::ecdsa::VerifyingKey, msg: &[u8], signature: &[u8]) -> bool {
     #[cfg(feature = "ring")]
     return ring_backend::verify_ecdsa(&ring::signature::ECDSA_P384_SHA384_FIXED, &point.0, 96, msg, signature);
@@ -358,7 +366,14 @@ fn verify_p384(point: &EcPoint<97>, vk: &p384::ecdsa::VerifyingKey, msg: &[u8], 
     ecdsa_rustcrypto!(p384, vk, msg, signature, 96)
 }
 
+#[cfg(feature = "es512")]
+#[inline(never)]
+fn verify_p521(vk: &p521::ecdsa::VerifyingKey, msg: &[u8], signature: &[u8]) -> bool {
+    ecdsa_rustcrypto!(p521, vk, msg, signature, 132)
+}
+
 #[cfg(feature = "eddsa")]
+#[inline(never)]
 fn verify_ed25519(vk: &ed25519_dalek::VerifyingKey, msg: &[u8], signature: &[u8]) -> bool {
     let Ok(bytes) = <&[u8; 64]>::try_from(signature) else {
         return false;
