@@ -134,14 +134,19 @@ if (!only || only === 'W6') {
     'express-rate-limit MemoryStore': await heapGrowth((k) => ersl.increment(k)),
     'rate-limiter-flexible': await heapGrowth((k) => rlf.consume(k).catch(() => null)),
   }
+  // The floor: a plain Map of counters (no policy, no time, no fixed memory) pays the same key
+  // fetches and hash-table misses as any limiter in this harness.
+  const floor = new Map(KEYS.map((k) => [k, { count: 0 }]))
   let a = 0
   let b = 0
   let c = 0
+  let d = 0
   const next = (k) => KEYS[(k * 7919) % 100_000]
   await report('W6', 'limit check (100k keys)', {
     apiward: () => ours.check(next(a++)).allowed,
     'express-rate-limit MemoryStore': () => ersl.increment(next(b++)),
     'rate-limiter-flexible': () => rlf.consume(next(c++)).catch(() => null),
+    'Map counter (floor)': () => ++floor.get(next(d++)).count <= 100,
   })
   ersl.shutdown()
   const perKey = (bytes) => `${(bytes / 100_000).toFixed(1)} B/key`
