@@ -1,36 +1,30 @@
 //! `NativeKey`, `NativeVerifier` and `sign`: the core's JWT decision with Node-owned keys and policy.
 //!
-//! Decides only how JS arguments become a core `Policy` and key set (every acceptance rule is the
-//! core's); guarantees that bad arguments — unknown or `none` algorithms, unknown claim names, weak or
-//! malformed keys — throw a `ConfigError` at construction, never at the first request, and that
+//! Decides only the Node spelling: how napi arguments reach `apiward_hosted::jwt` (which turns them
+//! into a core `Policy` and key set, shared with the Python binding) and how its results become JS
+//! values — claims as JSON text, a rejection as the returned text `!code message`, a bad argument as
+//! a thrown `ConfigError`. Guarantees that bad arguments — unknown or `none` algorithms, unknown
+//! claim names, weak or malformed keys — throw at construction, never at the first request, and that
 //! `verifyAsync` checks the signature on the libuv thread pool. Never accepts a secret as a string (a
 //! text secret is almost always a password-grade mistake) and never copies a token into an error.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use apiward::jwt::{self, Algorithm, AlgorithmSet, Claim, ClaimSet, KeySet, Policy, SigningKey};
+use apiward::jwt::{self, Algorithm};
+use apiward_hosted::clock;
+use apiward_hosted::jwt::{self as hosted, OwnedPolicy, SignError};
 use napi::bindgen_prelude::{AsyncTask, Env};
 use napi::Task;
 use napi_derive::napi;
 
-use crate::{config_error, jwt_thrown, verdict, Result};
+use crate::{config, jwt_thrown, verdict, Result};
 
-/// Most keys one verifier holds (a JWKS during a rotation rarely has more than three).
-const MAX_KEYS: usize = 32;
-/// Most accepted issuers or audiences.
-const MAX_NAMES: usize = 8;
-/// Tokens up to this size verify with scratch on the stack; larger limits use the heap.
-const STACK_TOKEN_BYTES: usize = 8 * 1024;
+/// Scratch for tokens up to 8 KiB (the default limit) lives on the stack; larger tokens, which only
+/// a raised `maxTokenBytes` admits, use the heap.
+const STACK_SCRATCH: usize = jwt::scratch_len(8 * 1024);
 
 fn key_error(error: jwt::Error) -> napi::Error<String> {
-    config_error(error.code(), error.message())
-}
-
-fn algorithm(name: &str) -> Result<Algorithm> {
-    Algorithm::from_name(name).ok_or_else(|| {
-        config_error("alg_not_allowed", "unknown or unsupported algorithm name (\"none\" is never accepted)")
-    })
+    config(error.into())
 }
 
 /// One verification key (public key or HMAC secret), checked for strength when it is made.
@@ -39,14 +33,10 @@ pub struct NativeKey {
     inner: jwt::Key,
 }
 
-fn with_kid_alg(mut key: jwt::Key, kid: Option<String>, alg: Option<String>) -> Result<jwt::Key> {
-    if let Some(kid) = kid {
-        key = key.with_kid(&kid).map_err(|_| config_error("invalid_key", "kid is longer than 128 bytes"))?;
+impl NativeKey {
+    fn bound(key: jwt::Key, kid: Option<String>, alg: Option<String>) -> Result<NativeKey> {
+        Ok(NativeKey { inner: hosted::with_kid_alg(key, kid.as_deref(), alg.as_deref()).map_err(config)? })
     }
-    if let Some(alg) = alg {
-        key = key.with_alg(algorithm(&alg)?);
-    }
-    Ok(key)
 }
 
 #[napi]
@@ -54,15 +44,13 @@ impl NativeKey {
     /// An HMAC secret (at least 32 bytes: RFC 7518 §3.2 asks for the hash size).
     #[napi(factory)]
     pub fn hmac(secret: &[u8], kid: Option<String>, alg: Option<String>) -> Result<NativeKey> {
-        let key = jwt::Key::hmac(secret).map_err(key_error)?;
-        Ok(NativeKey { inner: with_kid_alg(key, kid, alg)? })
+        NativeKey::bound(jwt::Key::hmac(secret).map_err(key_error)?, kid, alg)
     }
 
     /// A public key from PEM (`-----BEGIN PUBLIC KEY-----`, SPKI: RSA, P-256/384/521 or Ed25519).
     #[napi(factory)]
     pub fn from_pem(pem: String, kid: Option<String>, alg: Option<String>) -> Result<NativeKey> {
-        let key = jwt::Key::from_pem(pem.as_bytes()).map_err(key_error)?;
-        Ok(NativeKey { inner: with_kid_alg(key, kid, alg)? })
+        NativeKey::bound(jwt::Key::from_pem(pem.as_bytes()).map_err(key_error)?, kid, alg)
     }
 
     /// A key from one JWK (its JSON text).
@@ -110,72 +98,31 @@ pub struct PolicyOptions {
 /// Everything a verification needs, shared with the thread pool.
 #[derive(Clone)]
 struct Verifier {
+    policy: OwnedPolicy,
     keys: Vec<jwt::Key>,
-    algorithms: AlgorithmSet,
-    issuers: Vec<String>,
-    audiences: Vec<String>,
-    leeway: u32,
-    max_token_bytes: usize,
-    required: ClaimSet,
-    allow_missing_exp: bool,
-    typ: Option<String>,
-    max_age: Option<u32>,
 }
 
 impl Verifier {
-    fn verify_with(&self, token: &[u8], now: i64, scratch: &mut [u8]) -> String {
-        let issuers: Vec<&str> = self.issuers.iter().map(String::as_str).collect();
-        let audiences: Vec<&str> = self.audiences.iter().map(String::as_str).collect();
-        let mut policy = Policy::new(self.algorithms)
-            .issuers(&issuers)
-            .audiences(&audiences)
-            .leeway(self.leeway)
-            .max_token_bytes(self.max_token_bytes)
-            .require(self.required);
-        if self.allow_missing_exp {
-            policy = policy.allow_missing_exp();
-        }
-        if let Some(typ) = &self.typ {
-            policy = policy.typ(typ);
-        }
-        if let Some(max_age) = self.max_age {
-            policy = policy.max_age(max_age);
-        }
-        match jwt::verify(token, &self.keys, &policy, now, scratch) {
-            Ok(claims) => claims.json().to_owned(),
-            Err(error) => verdict(error.code(), error.message()),
-        }
-    }
-
     /// The claims JSON text, or `!code message`.
     fn verify(&self, token: &[u8], now: i64) -> String {
-        if self.max_token_bytes <= STACK_TOKEN_BYTES {
-            let mut scratch = [0u8; jwt::scratch_len(STACK_TOKEN_BYTES)];
-            self.verify_with(token, now, &mut scratch)
+        let needed = self.policy.scratch_len(token.len());
+        let verdict_of = |result: std::result::Result<&str, jwt::Error>| match result {
+            Ok(claims) => claims.to_owned(),
+            Err(error) => verdict(error.code(), error.message()),
+        };
+        if needed <= STACK_SCRATCH {
+            let mut scratch = [0u8; STACK_SCRATCH];
+            verdict_of(self.policy.verify(&self.keys, token, now, &mut scratch[..needed]))
         } else {
-            let mut scratch = vec![0u8; jwt::scratch_len(self.max_token_bytes)];
-            self.verify_with(token, now, &mut scratch)
+            let mut scratch = vec![0u8; needed];
+            verdict_of(self.policy.verify(&self.keys, token, now, &mut scratch))
         }
     }
 }
 
+/// `now` in whole Unix seconds: the caller's, rounded down, else the system clock.
 fn unix_now(now: Option<f64>) -> i64 {
-    match now {
-        // Whole seconds, rounded down: a token is not valid "a little" past its exp.
-        #[allow(clippy::as_conversions, clippy::cast_possible_truncation)] // saturating by definition
-        Some(seconds) => seconds.floor() as i64,
-        None => {
-            SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        }
-    }
-}
-
-fn names(list: Option<Vec<String>>, what: &str) -> Result<Vec<String>> {
-    let list = list.unwrap_or_default();
-    if list.len() > MAX_NAMES {
-        return Err(config_error("invalid_policy", &format!("at most {MAX_NAMES} accepted {what} values")));
-    }
-    Ok(list)
+    now.map_or_else(clock::unix_seconds, clock::seconds_floor)
 }
 
 /// Verifies compact JWS tokens against fixed keys and a fixed policy.
@@ -189,74 +136,57 @@ impl NativeVerifier {
     /// A verifier with no keys yet: the JS layer adds them, then calls `seal()`.
     #[napi(constructor)]
     pub fn new(options: PolicyOptions) -> Result<Self> {
-        let mut set = AlgorithmSet::EMPTY;
-        for name in &options.algorithms {
-            set = set.with(algorithm(name)?);
-        }
-        if set.is_empty() {
-            return Err(config_error("alg_not_allowed", "algorithms must name at least one algorithm"));
-        }
-        let mut required = ClaimSet::EMPTY;
-        for name in options.require.unwrap_or_default() {
-            let claim = Claim::from_name(&name)
-                .ok_or_else(|| config_error("invalid_policy", "require names a claim that is not registered"))?;
-            required = required.with(claim);
-        }
-        let max_token_bytes = options.max_token_bytes.map_or(Ok(jwt::DEFAULT_MAX_TOKEN_BYTES), usize::try_from);
-        let max_token_bytes = match max_token_bytes {
-            Ok(n) if (1..=1024 * 1024).contains(&n) => n,
-            _ => return Err(config_error("invalid_policy", "maxTokenBytes must be between 1 and 1048576")),
-        };
-        Ok(NativeVerifier {
-            shared: Arc::new(Verifier {
-                keys: Vec::new(),
-                algorithms: set,
-                issuers: names(options.issuer, "issuer")?,
-                audiences: names(options.audience, "audience")?,
-                leeway: options.leeway.unwrap_or(0),
-                max_token_bytes,
-                required,
-                allow_missing_exp: options.allow_missing_exp.unwrap_or(false),
-                typ: options.typ,
-                max_age: options.max_age,
-            }),
+        let algorithms: Vec<&str> = options.algorithms.iter().map(String::as_str).collect();
+        let require = options.require.unwrap_or_default();
+        let require: Vec<&str> = require.iter().map(String::as_str).collect();
+        let policy = OwnedPolicy::new(hosted::Options {
+            algorithms: &algorithms,
+            issuers: options.issuer.unwrap_or_default(),
+            audiences: options.audience.unwrap_or_default(),
+            leeway: options.leeway.unwrap_or(0),
+            max_token_bytes: options.max_token_bytes.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+            require: &require,
+            typ: options.typ,
+            max_age: options.max_age,
+            allow_missing_exp: options.allow_missing_exp.unwrap_or(false),
         })
+        .map_err(config)?;
+        Ok(NativeVerifier { shared: Arc::new(Verifier { policy, keys: Vec::new() }) })
     }
 
-    fn push(&mut self, keys: impl IntoIterator<Item = jwt::Key>) -> Result<()> {
-        let shared = Arc::make_mut(&mut self.shared);
-        shared.keys.extend(keys);
-        if shared.keys.len() > MAX_KEYS {
-            return Err(config_error("invalid_key", "more than 32 keys"));
-        }
-        Ok(())
+    /// The keys, for adding to (no verification is in flight before `seal()`, so nothing is copied).
+    fn keys(&mut self) -> &mut Vec<jwt::Key> {
+        &mut Arc::make_mut(&mut self.shared).keys
     }
 
     /// Adds every key of a JWKS (`{"keys": [...]}`) or a single JWK, given as JSON text.
     #[napi]
     pub fn add_jwks(&mut self, document: String) -> Result<()> {
-        let set = KeySet::<MAX_KEYS>::from_jwks(document.as_bytes()).map_err(key_error)?;
-        self.push(set.as_slice().iter().cloned())
+        let keys = hosted::keys_from_document(document.as_bytes()).map_err(config)?;
+        self.keys().extend(keys);
+        Ok(())
     }
 
     /// Adds a raw HMAC secret.
     #[napi]
     pub fn add_secret(&mut self, secret: &[u8]) -> Result<()> {
-        self.push([jwt::Key::hmac(secret).map_err(key_error)?])
+        let key = jwt::Key::hmac(secret).map_err(key_error)?;
+        self.keys().push(key);
+        Ok(())
     }
 
     /// Adds a key made by `NativeKey`.
     #[napi]
-    pub fn add_key(&mut self, key: &NativeKey) -> Result<()> {
-        self.push([key.inner.clone()])
+    pub fn add_key(&mut self, key: &NativeKey) {
+        self.keys().push(key.inner.clone());
     }
 
     /// Refuses a verifier without keys (called once, after the keys are added).
     #[napi]
-    pub fn seal(&self) -> Result<()> {
-        if self.shared.keys.is_empty() {
-            return Err(config_error("invalid_key", "no keys given"));
-        }
+    pub fn seal(&mut self) -> Result<()> {
+        // Also refuses more than 32 keys: the adds only collect, so that the count is checked once.
+        let keys = std::mem::take(self.keys());
+        *self.keys() = hosted::nonempty(keys).map_err(config)?;
         Ok(())
     }
 
@@ -275,7 +205,7 @@ impl NativeVerifier {
     /// The accepted algorithm names.
     #[napi(getter)]
     pub fn algorithms(&self) -> Vec<&'static str> {
-        self.shared.algorithms.iter().map(Algorithm::name).collect()
+        self.shared.policy.algorithms().iter().map(Algorithm::name).collect()
     }
 
     /// How many keys the verifier holds.
@@ -309,15 +239,8 @@ impl Task for VerifyTask {
 /// HS256/384/512, the 32-byte private scalar for ES256, or the 32-byte seed for EdDSA.
 #[napi]
 pub fn sign(claims_json: String, key: &[u8], alg: String, kid: Option<String>) -> Result<String> {
-    let alg = algorithm(&alg)?;
-    let signing_key = match alg {
-        Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => SigningKey::hmac(key),
-        Algorithm::ES256 => SigningKey::es256(key),
-        Algorithm::EdDSA | Algorithm::Ed25519 => SigningKey::ed25519(key),
-        _ => return Err(config_error("key_alg_mismatch", "apiward signs only HS256/384/512, ES256 and EdDSA")),
-    }
-    .map_err(key_error)?;
-    let mut out = vec![0u8; claims_json.len() / 3 * 4 + 1024];
-    let token = jwt::sign(alg, &signing_key, claims_json.as_bytes(), kid.as_deref(), &mut out).map_err(jwt_thrown)?;
-    Ok(token.to_owned())
+    hosted::sign(claims_json.as_bytes(), key, &alg, kid.as_deref()).map_err(|error| match error {
+        SignError::Config(e) => config(e),
+        SignError::Token(e) => jwt_thrown(e),
+    })
 }

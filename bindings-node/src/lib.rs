@@ -1,8 +1,10 @@
 //! The native module of the npm package `apiward`: the core's three decisions for Node.
 //!
-//! Decides nothing itself: every verdict and error code comes from the `apiward` core; this crate only
-//! adapts — it owns the memory the core borrows (key sets, limiter tables, compiled schemas), reads the
-//! clock and the OS RNG the core never touches, and runs asymmetric signature checks on the libuv pool.
+//! Decides nothing itself: every verdict and error code comes from the `apiward` core, and the glue
+//! every binding shares — owned JWT policies and keys, the sharded limiter, schema interning, clocks,
+//! the OS RNG — is `apiward_hosted`'s, the same code the Python binding runs. This crate only adapts:
+//! napi argument and return types, JS values (BigInt nanoseconds, the decision record, error-list
+//! JSON), the mapping of errors to JS, and running asymmetric signature checks on the libuv pool.
 //! It never puts a token, a secret or an input value into an error message.
 //!
 //! How errors cross: construction errors are thrown as JS errors whose `code` is `"<Class>:<code>"`
@@ -25,6 +27,11 @@ pub type Result<T> = std::result::Result<T, napi::Error<String>>;
 /// A `ConfigError`: a bad argument, refused at construction.
 pub(crate) fn config_error(code: &str, message: &str) -> napi::Error<String> {
     napi::Error::new(format!("ConfigError:{code}"), message)
+}
+
+/// A `ConfigError` from the shared hosted layer (same code and message as in every binding).
+pub(crate) fn config(error: apiward_hosted::ConfigError) -> napi::Error<String> {
+    config_error(error.code, &error.message)
 }
 
 /// A `JwtError` thrown (only `sign` throws one; `verify` returns its verdicts).

@@ -1,53 +1,20 @@
 //! `NativeSchema`: the core's validation decision over request bodies, and projection of responses.
 //!
-//! Decides only where a compiled schema lives: the core compiles a JSON Schema document into caller
-//! storage that the schema then borrows, and safe Rust cannot later free storage that a value of the
-//! same lifetime borrows — so compiled schemas are interned for the life of the process, keyed by
-//! their exact document text (compiling the same schema twice reuses the first; only distinct schemas
-//! cost memory, the way a service defines its models once at start-up). Guarantees that unsupported
-//! keywords throw a `ConfigError` at construction and that a rejected body is reported as up to
-//! [`MAX_ERRORS`] errors with JSON-Pointer paths and codes, never the value.
+//! Decides only the Node spelling: where a compiled schema lives (interned for the life of the
+//! process), how limits default and how a rejection is gathered are `apiward_hosted::schema`'s,
+//! shared with the Python binding, and every verdict is the core's. This module returns a rejected
+//! body as its error list in JSON text and a failed projection as `!code message`, so that the JS
+//! layer builds exactly one error object. Guarantees that unsupported keywords throw a `ConfigError`
+//! at construction and that a rejection reports up to [`hosted::MAX_ERRORS`] errors with JSON-Pointer paths
+//! and codes, never the value.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::{Mutex, OnceLock, PoisonError};
 
-use apiward::validate::{self, Capacity, Limits, Literal, Node, Program, Property, Storage};
+use apiward::validate::{self, Limits};
+use apiward_hosted::schema::{self as hosted, LimitOptions};
 use napi_derive::napi;
 
-use crate::{config_error, verdict, Result};
-
-/// Most errors one `ValidationError` reports.
-const MAX_ERRORS: usize = 32;
-
-type Compiled = validate::Schema<'static>;
-
-fn compiled(document: Vec<u8>) -> Result<&'static Compiled> {
-    static INTERNED: OnceLock<Mutex<HashMap<Vec<u8>, &'static Compiled>>> = OnceLock::new();
-    let interned = INTERNED.get_or_init(Mutex::default);
-    if let Some(schema) = interned.lock().unwrap_or_else(PoisonError::into_inner).get(&document) {
-        return Ok(schema);
-    }
-    let cap = Capacity::for_document(&document);
-    let key = document.clone();
-    // Leaked on purpose, once per distinct schema: see the module docs.
-    let storage = Storage {
-        nodes: vec![Node::Never; cap.nodes].leak(),
-        properties: vec![Property::optional("", 0); cap.properties].leak(),
-        ids: vec![0; cap.ids].leak(),
-        literals: vec![Literal::Null; cap.literals].leak(),
-        text: vec![0; cap.text].leak(),
-        programs: vec![Program::EMPTY; cap.programs].leak(),
-    };
-    let document: &'static [u8] = document.leak();
-    let schema = validate::compile(document, storage).map_err(|e| {
-        let message = format!("unsupported or invalid JSON Schema at {:?} ({})", e.path.as_str(), e.code());
-        config_error(e.code(), &message)
-    })?;
-    let schema: &'static Compiled = Box::leak(Box::new(schema));
-    interned.lock().unwrap_or_else(PoisonError::into_inner).insert(key, schema);
-    Ok(schema)
-}
+use crate::{config, config_error, verdict, Result};
 
 /// `text` as a JSON string literal.
 fn json_string(out: &mut String, text: &str) {
@@ -101,32 +68,25 @@ pub struct SchemaLimits {
     pub max_object_members: Option<u32>,
 }
 
-fn size(value: u32) -> usize {
-    usize::try_from(value).unwrap_or(usize::MAX)
+fn size(value: Option<u32>) -> Option<usize> {
+    value.map(|v| usize::try_from(v).unwrap_or(usize::MAX))
 }
 
 /// A compiled request-body schema (a JSON Schema subset) with its size and shape limits.
 #[napi]
 pub struct NativeSchema {
-    schema: &'static Compiled,
+    schema: &'static validate::Schema<'static>,
     limits: Limits,
 }
 
 impl NativeSchema {
     fn check_bytes(&self, body: &[u8]) -> Option<String> {
-        if validate::validate(self.schema, body, &self.limits).is_ok() {
-            return None;
-        }
-        let mut errors = [validate::Error::default(); MAX_ERRORS];
-        let found = validate::validate_all(self.schema, body, &self.limits, &mut errors).err().unwrap_or(0);
-        Some(errors_json(&errors[..found.clamp(1, MAX_ERRORS)]))
+        hosted::check(self.schema, body, &self.limits).err().map(|errors| errors_json(&errors))
     }
 
     fn project_bytes(&self, input: &[u8]) -> String {
-        let mut out = vec![0u8; input.len() + 16];
-        match validate::project(self.schema, input, self.limits.depth(), &mut out) {
-            Ok(len) => {
-                out.truncate(len);
+        match hosted::project(self.schema, input, self.limits.depth()) {
+            Ok(out) => {
                 String::from_utf8(out).unwrap_or_else(|_| verdict("syntax", "projection produced invalid UTF-8"))
             }
             Err(e) => verdict(e.code(), e.message()),
@@ -139,31 +99,21 @@ impl NativeSchema {
     /// Compiles `document` (JSON Schema text) with the given limits.
     #[napi(constructor)]
     pub fn new(document: String, limits: SchemaLimits) -> Result<Self> {
-        let schema = compiled(document.into_bytes())?;
-        let mut out = Limits::DEFAULT;
-        if let Some(v) = limits.max_bytes {
-            out = out.max_body_bytes(size(v));
+        let compiled = hosted::intern(document.as_bytes()).map_err(|e| {
+            let message = format!("unsupported or invalid JSON Schema at {:?} ({})", e.path.as_str(), e.code());
+            config_error(e.code(), &message)
+        })?;
+        let limits = LimitOptions {
+            max_bytes: size(limits.max_bytes),
+            max_depth: size(limits.max_depth),
+            max_string_bytes: size(limits.max_string_bytes),
+            max_number_len: size(limits.max_number_len),
+            max_array_items: limits.max_array_items,
+            max_object_members: limits.max_object_members,
         }
-        if let Some(v) = limits.max_depth {
-            let v = size(v);
-            if v == 0 || v > apiward::json::MAX_DEPTH {
-                return Err(config_error("invalid_limits", "maxDepth must be between 1 and 64"));
-            }
-            out = out.max_depth(v);
-        }
-        if let Some(v) = limits.max_string_bytes {
-            out = out.max_string_bytes(size(v));
-        }
-        if let Some(v) = limits.max_number_len {
-            out = out.max_number_len(size(v));
-        }
-        if let Some(v) = limits.max_array_items {
-            out = out.max_array_items(v);
-        }
-        if let Some(v) = limits.max_object_members {
-            out = out.max_object_members(v);
-        }
-        Ok(NativeSchema { schema, limits: out })
+        .limits()
+        .map_err(config)?;
+        Ok(NativeSchema { schema: &compiled.schema, limits })
     }
 
     /// `null` if `body` (UTF-8 bytes) is acceptable, else its errors as a JSON array.
@@ -187,7 +137,7 @@ impl NativeSchema {
     /// `isValid` for a string body.
     #[napi]
     pub fn is_valid_text(&self, body: String) -> bool {
-        validate::validate(self.schema, body.as_bytes(), &self.limits).is_ok()
+        self.is_valid(body.as_bytes())
     }
 
     /// Only what the schema declares, as compact JSON text, or `!code message`.

@@ -30,14 +30,8 @@ pub(crate) struct Key {
     inner: jwt::Key,
 }
 
-fn with_kid_alg(py: Python<'_>, mut key: jwt::Key, kid: Option<&str>, alg: Option<&str>) -> PyResult<jwt::Key> {
-    if let Some(kid) = kid {
-        key = key.with_kid(kid).map_err(|_| config_error(py, "invalid_key", "kid is longer than 128 bytes"))?;
-    }
-    if let Some(alg) = alg {
-        key = key.with_alg(algorithm(py, alg)?);
-    }
-    Ok(key)
+fn with_kid_alg(py: Python<'_>, key: jwt::Key, kid: Option<&str>, alg: Option<&str>) -> PyResult<jwt::Key> {
+    hosted::with_kid_alg(key, kid, alg).map_err(|e| config(py, e))
 }
 
 fn key_error(py: Python<'_>, error: jwt::Error) -> PyErr {
@@ -109,10 +103,6 @@ pub(crate) fn json_document(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResul
         return Ok(text.into_bytes());
     }
     text_or_bytes(value)
-}
-
-fn algorithm(py: Python<'_>, name: &str) -> PyResult<Algorithm> {
-    hosted::algorithm(name).map_err(|e| config(py, e))
 }
 
 /// Where the verifier's keys come from: see `JwtVerifier.__init__`.

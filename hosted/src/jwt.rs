@@ -40,6 +40,20 @@ pub fn looks_like_json(bytes: &[u8]) -> bool {
     bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
+/// `key` bound to the key id `kid` and the one algorithm named `alg`, each when given.
+///
+/// # Errors
+/// `invalid_key` for a `kid` over 128 bytes; `alg_not_allowed` as [`algorithm`].
+pub fn with_kid_alg(mut key: Key, kid: Option<&str>, alg: Option<&str>) -> Result<Key, ConfigError> {
+    if let Some(kid) = kid {
+        key = key.with_kid(kid).map_err(|_| ConfigError::new("invalid_key", "kid is longer than 128 bytes"))?;
+    }
+    if let Some(alg) = alg {
+        key = key.with_alg(algorithm(alg)?);
+    }
+    Ok(key)
+}
+
 /// A key list checked for size.
 ///
 /// # Errors
@@ -268,5 +282,16 @@ mod tests {
         assert!(matches!(sign(b"{}", &secret, "RS256", None), Err(SignError::Config(_))));
         assert_eq!(sign(b"[]", &secret, "HS256", None), Err(SignError::Token(jwt::Error::Malformed)));
         assert!(looks_like_json(b"  {") && !looks_like_json(b"secret"));
+    }
+
+    #[test]
+    fn binds_kid_and_alg() {
+        let key = with_kid_alg(Key::hmac(&[7u8; 32]).unwrap(), Some("k1"), Some("HS384")).unwrap();
+        assert_eq!((key.kid(), key.alg()), (Some("k1"), Some(Algorithm::HS384)));
+        let bare = with_kid_alg(Key::hmac(&[7u8; 32]).unwrap(), None, None).unwrap();
+        assert_eq!((bare.kid(), bare.alg()), (None, None));
+        let long = "k".repeat(129);
+        assert_eq!(with_kid_alg(bare.clone(), Some(&long), None).unwrap_err().code, "invalid_key");
+        assert_eq!(with_kid_alg(bare, None, Some("none")).unwrap_err().code, "alg_not_allowed");
     }
 }

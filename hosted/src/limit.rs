@@ -140,8 +140,7 @@ impl ShardedLimiter {
         if capacity == 0 || capacity > MAX_CAPACITY {
             return Err(ConfigError::new("invalid_capacity", "capacity must be between 1 and 268435456"));
         }
-        let mut buf = [0u8; 128];
-        limit::ratelimit_policy(&mut buf, name, &quota)?;
+        policy_header(name, &quota)?;
         let (shards, slots) = if capacity <= SHARD_SLOTS {
             (1, capacity.next_power_of_two().max(4))
         } else {
@@ -230,8 +229,8 @@ impl ShardedLimiter {
 
     /// The `RateLimit-Policy` header value.
     pub fn policy_header(&self) -> String {
-        let mut buf = [0u8; 128];
-        limit::ratelimit_policy(&mut buf, &self.name, &self.quota).map(str::to_owned).unwrap_or_default()
+        // The name was checked at construction, so this never falls back.
+        policy_header(&self.name, &self.quota).unwrap_or_default()
     }
 }
 
@@ -270,18 +269,33 @@ pub fn check_all(entries: &[(&ShardedLimiter, &[u8], u32)], now: u64) -> Result<
     limit::check_all(&mut pairs, now).map_err(CheckAllError::Empty)
 }
 
+/// The `RateLimit-Policy` header value of `quota` under the policy name `name`.
+///
+/// # Errors
+/// `invalid_policy_name` for a name that is not a structured-field token.
+pub fn policy_header(name: &str, quota: &Quota) -> Result<String, ConfigError> {
+    let mut buf = [0u8; 128];
+    Ok(limit::ratelimit_policy(&mut buf, name, quota)?.to_owned())
+}
+
+/// The `RateLimit` header value of `decision` under the policy name `name`.
+///
+/// # Errors
+/// `invalid_policy_name` for a name that is not a structured-field token.
+pub fn ratelimit_header(name: &str, decision: &Decision) -> Result<String, ConfigError> {
+    let mut buf = [0u8; 128];
+    Ok(limit::ratelimit(&mut buf, name, decision)?.to_owned())
+}
+
 /// The response headers for a decision: `RateLimit-Policy` (when the quota is known) and `RateLimit`
 /// always, `Retry-After` when denied. Names as the drafts spell them.
 pub fn headers(name: &str, quota: Option<&Quota>, decision: &Decision) -> Vec<(&'static str, String)> {
     let mut out = Vec::with_capacity(3);
-    let mut buf = [0u8; 128];
-    if let Some(quota) = quota {
-        if let Ok(value) = limit::ratelimit_policy(&mut buf, name, quota) {
-            out.push(("RateLimit-Policy", value.to_owned()));
-        }
+    if let Some(Ok(value)) = quota.map(|quota| policy_header(name, quota)) {
+        out.push(("RateLimit-Policy", value));
     }
-    if let Ok(value) = limit::ratelimit(&mut buf, name, decision) {
-        out.push(("RateLimit", value.to_owned()));
+    if let Ok(value) = ratelimit_header(name, decision) {
+        out.push(("RateLimit", value));
     }
     if !decision.allowed {
         out.push(("Retry-After", decision.retry_after_secs().to_string()));
@@ -302,8 +316,7 @@ pub fn decision(
     name: &str,
 ) -> Result<Decision, ConfigError> {
     let decision = Decision { allowed, remaining, retry_after_ns, reset_after_ns, limit };
-    let mut buf = [0u8; 128];
-    limit::ratelimit(&mut buf, name, &decision)?;
+    ratelimit_header(name, &decision)?;
     Ok(decision)
 }
 
@@ -434,6 +447,10 @@ mod tests {
             headers("default", None, &d),
             [("RateLimit", "\"default\";r=0;t=1".to_owned()), ("Retry-After", "1".to_owned())]
         );
+        assert_eq!(ratelimit_header("default", &d).unwrap(), "\"default\";r=0;t=1");
+        assert_eq!(ratelimit_header("a b", &d).unwrap_err().code, "invalid_policy_name");
+        assert_eq!(policy_header("login", &Quota::LOGIN).unwrap(), "\"login\";q=5;w=60");
+        assert_eq!(policy_header("a b", &Quota::LOGIN).unwrap_err().code, "invalid_policy_name");
         let r = Resolver::new(Trust::Hops(1), "X-Forwarded-For", 64).unwrap();
         assert_eq!(r.resolve("10.0.0.1", &[b"1.2.3.4"], &[]), Some("1.2.3.4".parse().unwrap()));
         assert_eq!(r.key("::ffff:1.2.3.4"), Some(vec![0xff, 1, 2, 3, 4]));
