@@ -96,7 +96,11 @@ export declare class NativeVerifier {
   addKey(key: NativeKey): void
   /** Refuses a verifier without keys (called once, after the keys are added). */
   seal(): void
-  /** Verifies on the calling thread: the claims JSON text, or `!code message`. */
+  /**
+   * Verifies on the calling thread: the claims JSON text, or `!code message`.
+   * The JS string is made straight from the scratch (Latin-1, V8's cheapest form, when the
+   * claims are ASCII, as they nearly always are), with no intermediate Rust `String`.
+   */
   verify(token: string, now?: number | undefined | null): string
   /** Verifies on the libuv thread pool; resolves like `verify`. */
   verifyAsync(token: string, now?: number | undefined | null): Promise<string>

@@ -8,20 +8,25 @@
 //! `verifyAsync` checks the signature on the libuv thread pool. Never accepts a secret as a string (a
 //! text secret is almost always a password-grade mistake) and never copies a token into an error.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use apiward::jwt::{self, Algorithm};
 use apiward_hosted::clock;
 use apiward_hosted::jwt::{self as hosted, OwnedPolicy, SignError};
 use napi::bindgen_prelude::{AsyncTask, Env};
+use napi::JsString;
 use napi::Task;
 use napi_derive::napi;
 
 use crate::{config, jwt_thrown, verdict, Result};
 
-/// Scratch for tokens up to 8 KiB (the default limit) lives on the stack; larger tokens, which only
-/// a raised `maxTokenBytes` admits, use the heap.
-const STACK_SCRATCH: usize = jwt::scratch_len(8 * 1024);
+thread_local! {
+    /// Per-thread scratch for decoded token parts (the main thread and each libuv worker have one),
+    /// grown to the largest token seen and reused: a verification neither allocates nor clears
+    /// kilobytes, because the core overwrites whatever it reads back.
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
 
 fn key_error(error: jwt::Error) -> napi::Error<String> {
     config(error.into())
@@ -103,20 +108,33 @@ struct Verifier {
 }
 
 impl Verifier {
-    /// The claims JSON text, or `!code message`.
-    fn verify(&self, token: &[u8], now: i64) -> String {
+    /// Verifies with this thread's scratch and hands the outcome (claims text borrowed from the
+    /// scratch, or the rejection) to `finish` while the scratch is still borrowed.
+    fn with_outcome<R>(
+        &self,
+        token: &[u8],
+        now: i64,
+        finish: impl FnOnce(std::result::Result<&str, jwt::Error>) -> R,
+    ) -> R {
         let needed = self.policy.scratch_len(token.len());
-        let verdict_of = |result: std::result::Result<&str, jwt::Error>| match result {
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => {
+                if scratch.len() < needed {
+                    scratch.resize(needed, 0);
+                }
+                finish(self.policy.verify(&self.keys, token, now, &mut scratch[..needed]))
+            }
+            // Not reachable (nothing in `finish` re-enters), but never a panic: a fresh buffer.
+            Err(_) => finish(self.policy.verify(&self.keys, token, now, &mut vec![0u8; needed])),
+        })
+    }
+
+    /// The claims JSON text, or `!code message` (for the thread-pool path).
+    fn verify(&self, token: &[u8], now: i64) -> String {
+        self.with_outcome(token, now, |outcome| match outcome {
             Ok(claims) => claims.to_owned(),
             Err(error) => verdict(error.code(), error.message()),
-        };
-        if needed <= STACK_SCRATCH {
-            let mut scratch = [0u8; STACK_SCRATCH];
-            verdict_of(self.policy.verify(&self.keys, token, now, &mut scratch[..needed]))
-        } else {
-            let mut scratch = vec![0u8; needed];
-            verdict_of(self.policy.verify(&self.keys, token, now, &mut scratch))
-        }
+        })
     }
 }
 
@@ -191,9 +209,16 @@ impl NativeVerifier {
     }
 
     /// Verifies on the calling thread: the claims JSON text, or `!code message`.
-    #[napi]
-    pub fn verify(&self, token: String, now: Option<f64>) -> String {
-        self.shared.verify(token.as_bytes(), unix_now(now))
+    /// The JS string is made straight from the scratch (Latin-1, V8's cheapest form, when the
+    /// claims are ASCII, as they nearly always are), with no intermediate Rust `String`.
+    #[napi(ts_return_type = "string")]
+    pub fn verify<'env>(&self, env: &'env Env, token: String, now: Option<f64>) -> Result<JsString<'env>> {
+        let made = self.shared.with_outcome(token.as_bytes(), unix_now(now), |outcome| match outcome {
+            Ok(claims) if claims.is_ascii() => env.create_string_latin1(claims.as_bytes()),
+            Ok(claims) => env.create_string(claims),
+            Err(error) => env.create_string(verdict(error.code(), error.message())),
+        });
+        made.map_err(|e| napi::Error::new(String::from("ConfigError:internal"), e.reason))
     }
 
     /// Verifies on the libuv thread pool; resolves like `verify`.
