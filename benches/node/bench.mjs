@@ -3,7 +3,7 @@
 //
 // Method (as benches/python/bench.py): each contender gets a batch size worth ~TARGET ms; ROUNDS
 // rounds interleave one batch of every contender, so the machine's drifting speed hits all alike;
-// the figure is the median ns/op, and ratios are peer / apiward from the same run. Async APIs
+// the figure is the median ns/op, and a ratio is the median over rounds of peer / apiward. Async APIs
 // (jose, the rate-limit stores) are awaited per call, as a request handler would.
 import { readFileSync } from 'node:fs'
 import { generateKeyPairSync } from 'node:crypto'
@@ -50,17 +50,21 @@ async function compare(contenders) {
   for (let r = 0; r < ROUNDS; r++) {
     for (const [name, fn, isAsync] of entries) samples[name].push((await timeBatch(fn, sizes[name], isAsync)) / sizes[name])
   }
-  return Object.fromEntries(Object.entries(samples).map(([name, v]) => [name, v.sort((a, b) => a - b)[v.length >> 1]]))
+  return samples
 }
+
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1]
 
 const fmt = (ns) => (ns >= 1000 ? `${(ns / 1000).toFixed(2)} µs` : `${ns.toFixed(0)} ns`)
 
 async function report(workload, what, contenders) {
   if (only && only !== workload) return
-  const times = await compare(contenders)
-  const [[, ours], ...peers] = Object.entries(times)
-  const cells = peers.map(([name, ns]) => `${name} ${fmt(ns)} (${(ns / ours).toFixed(2)}×)`).join('  ')
-  console.log(`${workload.padEnd(4)} ${what.padEnd(30)} apiward ${fmt(ours).padStart(9)}   ${cells}`)
+  const samples = await compare(contenders)
+  const [[, ours], ...peers] = Object.entries(samples)
+  // The ratio is the median of per-round ratios (each round times every contender back to back),
+  // which cancels the machine's drift better than a ratio of two medians.
+  const cells = peers.map(([name, v]) => `${name} ${fmt(median(v))} (${median(v.map((ns, r) => ns / ours[r])).toFixed(2)}×)`).join('  ')
+  console.log(`${workload.padEnd(4)} ${what.padEnd(30)} apiward ${fmt(median(ours)).padStart(9)}   ${cells}`)
 }
 
 // ------------------------------------------------------------------------------ W1–W5: JWT
