@@ -30,6 +30,7 @@ export declare function rateLimit(limiter: RateLimiter, options?: {
   trustProxy?: TrustProxy
   userLimiter?: RateLimiter
   cost?: number
+  /** Paths not rate-limited, with everything below them (`/health` also covers `/health/live`, not `/healthz`). */
   exclude?: string[]
   logger?: Logger
   clock?: () => number

@@ -8,6 +8,7 @@ const { RateLimiter, Schema, JwtVerifier, checkAll } = require('./index.js')
 const h = require('./http.js')
 
 function started(req) {
+  h.peerOf(req)
   if (req[h.START] === undefined) req[h.START] = process.hrtime.bigint()
   return req[h.START]
 }
@@ -18,7 +19,7 @@ function reject(req, res, logger, resolver, status, code, body, headers) {
     path: req.path,
     status,
     code,
-    ip: h.clientIp(req.socket?.remoteAddress, req.headers, resolver),
+    ip: h.clientIp(h.peerOf(req), req.headers, resolver),
     claims: req.auth,
     start: req[h.START],
   })
@@ -77,12 +78,12 @@ function rateLimit(limiter, options = {}) {
   const exclude = [...(options.exclude ?? [])]
   return function apiwardRateLimit(req, res, next) {
     started(req)
-    if (exclude.some((prefix) => req.path.startsWith(prefix))) return next()
+    if (h.excluded(exclude, req.path)) return next()
     let primary
     if (typeof key === 'function') primary = key(req)
     else if (key === 'user') primary = h.userOf(req.auth)
     else {
-      const ip = h.clientIp(req.socket?.remoteAddress, req.headers, resolver)
+      const ip = h.clientIp(h.peerOf(req), req.headers, resolver)
       primary = ip === null ? null : resolver.key(ip)
     }
     // No address (e.g. a Unix socket) still gets a bucket: one shared key, never "unlimited".
@@ -124,7 +125,8 @@ function readBody(req, limit) {
 
 /**
  * Reads the raw body itself (stopping at the schema's byte limit), validates it in the core and sets
- * `req.body` to the value; 422 in FastAPI's shape when rejected, 413 when too large. Do not put
+ * `req.body` to the value; 422 in FastAPI's shape when rejected, 413 when too large, 415 for a body
+ * that is not declared JSON (see `jsonBodyAllowed` in http.js). Do not put
  * `express.json()` before it on the same route.
  */
 function validateBody(schema, options = {}) {
@@ -140,6 +142,7 @@ function validateBody(schema, options = {}) {
     }
     const declared = Number(req.headers['content-length'])
     if (Number.isFinite(declared) && declared > limit) return tooLarge()
+    if (!h.jsonBodyAllowed(req.headers)) return reject(req, res, logger, resolver, 415, 'unsupported_media_type', h.UNSUPPORTED_TYPE)
     if (req.readableEnded || req._body) return next(new Error('validateBody: the body was already read by another parser'))
     const body = await readBody(req, limit)
     if (body === null) return tooLarge()

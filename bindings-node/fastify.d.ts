@@ -7,6 +7,7 @@ export interface ApiwardPluginOptions {
   /** Applied to every route (by client IP) unless its config says `rateLimit: false`. */
   rateLimit?: RateLimiter
   trustProxy?: TrustProxy
+  /** Paths not rate-limited, with everything below them (`/health` also covers `/health/live`, not `/healthz`). */
   exclude?: string[]
   logger?: Logger
   clock?: () => number

@@ -14,6 +14,7 @@ const { RateLimiter, Schema, JwtVerifier, checkAll } = require('./index.js')
 const h = require('./http.js')
 
 const BODY_ERROR = Symbol('apiward.bodyError')
+const VALIDATED = Symbol('apiward.bodyValidated')
 
 function routeConfig(request) {
   return request.routeOptions?.config?.apiward
@@ -38,7 +39,7 @@ function apiwardPlugin(fastify, options, done) {
       path: request.url.split('?')[0],
       status,
       code,
-      ip: h.clientIp(request.socket?.remoteAddress, request.headers, resolver),
+      ip: h.clientIp(h.peerOf(request), request.headers, resolver),
       claims: request.auth,
       start: request[h.START],
     })
@@ -53,7 +54,7 @@ function apiwardPlugin(fastify, options, done) {
   }
 
   function ipKey(request) {
-    const ip = h.clientIp(request.socket?.remoteAddress, request.headers, resolver)
+    const ip = h.clientIp(h.peerOf(request), request.headers, resolver)
     return ip === null ? 'unknown' : resolver.key(ip)
   }
 
@@ -61,16 +62,18 @@ function apiwardPlugin(fastify, options, done) {
     const body = route.config?.apiward?.body
     if (body === undefined) return
     if (!(body instanceof Schema)) throw new TypeError(`route ${route.url}: config.apiward.body must be a Schema`)
-    // One byte more than the schema allows reaches the core, which answers too_large (413) itself.
+    // One byte more than the schema allows reaches the core, which answers too_large (413) itself. (A
+    // chunked body beyond this gets Fastify's own 413 before the parser runs: see README "Choices".)
     route.bodyLimit = body.maxBytes + 1
   })
 
   fastify.addHook('onRequest', async (request, reply) => {
     request[h.START] = process.hrtime.bigint()
+    h.peerOf(request)
     const config = routeConfig(request)
     const now = clock?.()
     const at = now === undefined ? undefined : { now }
-    if (globalLimiter && config?.rateLimit !== false && !exclude.some((p) => request.url.startsWith(p))) {
+    if (globalLimiter && config?.rateLimit !== false && !h.excluded(exclude, request.url)) {
       const decision = globalLimiter.check(ipKey(request), at)
       applyHeaders(reply, decision)
       if (!decision.allowed) return reject(request, reply, 429, 'rate_limited', h.errorBody('rate_limited', h.RATE_LIMITED_MESSAGE))
@@ -112,7 +115,9 @@ function apiwardPlugin(fastify, options, done) {
     const schema = routeConfig(request)?.body
     if (schema === undefined) return defaultJson(request, raw.toString('utf8'), parsed)
     try {
-      parsed(null, schema.validate(raw))
+      const value = schema.validate(raw)
+      request[VALIDATED] = true
+      parsed(null, value)
     } catch (error) {
       if (!Array.isArray(error?.errors)) return parsed(error)
       request[BODY_ERROR] = error
@@ -124,8 +129,10 @@ function apiwardPlugin(fastify, options, done) {
     const schema = routeConfig(request)?.body
     if (schema === undefined) return
     let error = request[BODY_ERROR]
-    if (error === undefined && request.body === undefined) {
-      // No body, or a content type other than JSON: the core decides on the empty body.
+    if (error === undefined && !request[VALIDATED]) {
+      // Another parser (Fastify's text/plain, a form plugin, …) filled the body: refuse it rather than
+      // let an unvalidated body through. No body at all: the core decides on the empty body.
+      if (request.body !== undefined) return reject(request, reply, 415, 'unsupported_media_type', h.UNSUPPORTED_TYPE)
       try {
         schema.validate(Buffer.alloc(0))
       } catch (e) {

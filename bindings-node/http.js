@@ -117,6 +117,45 @@ function loc(path) {
 }
 
 const TOO_LARGE = { detail: [{ loc: ['body'], type: 'too_large', msg: 'the body is too large' }] }
+const UNSUPPORTED_TYPE = {
+  detail: [{ loc: ['body'], type: 'unsupported_media_type', msg: 'the body must be JSON (Content-Type: application/json)' }],
+}
+
+const PEER = Symbol('apiward.peer')
+
+/**
+ * The peer address of the connection, read once when apiward first sees the request: Node forgets
+ * `socket.remoteAddress` once the client resets the connection, and a check made after an async step
+ * must not then fall back to a shared key.
+ */
+function peerOf(req) {
+  if (!(PEER in req)) req[PEER] = req.socket?.remoteAddress
+  return req[PEER]
+}
+
+/**
+ * Whether `path` (without its query string) is one of the excluded paths or below one: `/health`
+ * excludes `/health` and `/health/live`, not `/healthz/admin`.
+ */
+function excluded(exclude, url) {
+  const q = url.indexOf('?')
+  const path = q === -1 ? url : url.slice(0, q)
+  return exclude.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`))
+}
+
+/**
+ * Whether a request's body may be read as JSON: no body at all, no Content-Type (as FastAPI), or
+ * `application/json` / `application/*+json`. A browser can send `text/plain` or a form cross-origin
+ * without a CORS preflight, so reading such a body as JSON would open JSON endpoints to CSRF.
+ */
+function jsonBodyAllowed(headers) {
+  const type = headers['content-type']
+  if (type === undefined || type === '') return true
+  const length = Number(headers['content-length'])
+  if (headers['transfer-encoding'] === undefined && (!Number.isFinite(length) || length === 0)) return true
+  const media = String(type).split(';', 1)[0].trim().toLowerCase()
+  return media === 'application/json' || (media.startsWith('application/') && media.endsWith('+json'))
+}
 
 /** The response to a rejected body: 413 for too_large, else 422 in FastAPI's shape. */
 function bodyRejection(error) {
@@ -131,7 +170,7 @@ function mergeHeader(existing, value) {
 }
 
 module.exports = {
-  DEFAULT_RESOLVER, MISSING, RATE_LIMITED_MESSAGE, START, TOO_LARGE,
-  authenticate, bearerToken, bodyRejection, clientIp, consoleLogger, errorBody, grantedScopes, loc,
+  DEFAULT_RESOLVER, MISSING, RATE_LIMITED_MESSAGE, START, TOO_LARGE, UNSUPPORTED_TYPE,
+  authenticate, excluded, jsonBodyAllowed, peerOf, bearerToken, bodyRejection, clientIp, consoleLogger, errorBody, grantedScopes, loc,
   logRejection, loggerOf, mergeHeader, resolverOf, userOf,
 }

@@ -83,6 +83,19 @@ function checkOptions(options, allowed, what) {
   return options
 }
 
+/**
+ * An optional whole-number option as the native layer takes it (u32), checked here: napi would
+ * otherwise wrap it modulo 2^32 and drop fractions, so `leeway: -1` would become 136 years.
+ */
+function u32Of(value, name, code) {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'number') throw new ConfigError(`${name} must be a number`, 'invalid_option')
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new ConfigError(`${name} must be an integer from 0 to 2^32-1`, code)
+  }
+  return value
+}
+
 function isBytes(value) {
   return value instanceof Uint8Array
 }
@@ -199,11 +212,11 @@ class JwtVerifier {
         algorithms: o.algorithms,
         issuer: names(o.issuer, 'issuer'),
         audience: names(o.audience, 'audience'),
-        leeway: o.leeway ?? undefined,
-        maxTokenBytes: o.maxTokenBytes ?? undefined,
+        leeway: u32Of(o.leeway, 'leeway', 'invalid_policy'),
+        maxTokenBytes: u32Of(o.maxTokenBytes, 'maxTokenBytes', 'invalid_policy'),
         require: names(o.require, 'require'),
         typ: o.typ ?? undefined,
-        maxAge: o.maxAge ?? undefined,
+        maxAge: u32Of(o.maxAge, 'maxAge', 'invalid_policy'),
         allowMissingExp: o.allowMissingExp ?? undefined,
       })
       addKeys(v, o.keys)
@@ -375,10 +388,10 @@ class RateLimiter {
     }
     if (o.seed !== undefined && !isBytes(o.seed)) throw new ConfigError('seed must be 16 bytes', 'invalid_seed')
     this.#native = guard(() => new native.NativeLimiter({
-      rate: o.rate,
+      rate: u32Of(o.rate, 'rate', 'invalid_quota') ?? o.rate,
       perNs,
-      burst: o.burst ?? undefined,
-      capacity: o.capacity ?? undefined,
+      burst: u32Of(o.burst, 'burst', 'invalid_quota'),
+      capacity: u32Of(o.capacity, 'capacity', 'invalid_capacity'),
       fullPolicy: o.fullPolicy ?? undefined,
       name: o.name ?? undefined,
       seed: o.seed === undefined ? undefined : toBuffer(o.seed),
@@ -490,14 +503,15 @@ class ClientIpResolver {
     let hops = 0
     let cidrs = []
     if (typeof trusted === 'number') {
-      if (!Number.isInteger(trusted) || trusted < 0) throw new ConfigError('trustedProxies must be a hop count or CIDR list', 'invalid_option')
+      if (!Number.isInteger(trusted) || trusted < 0 || trusted > 0xffffffff) throw new ConfigError('trustedProxies must be a hop count or CIDR list', 'invalid_option')
       hops = trusted
     } else if (Array.isArray(trusted)) {
       cidrs = trusted
     } else if (trusted !== undefined && trusted !== null && trusted !== false) {
       throw new ConfigError('trustedProxies must be a hop count or a list of CIDR blocks', 'invalid_option')
     }
-    this.#native = guard(() => new native.NativeResolver(hops, cidrs, o.header ?? 'x-forwarded-for', o.v6Prefix ?? undefined))
+    const v6Prefix = u32Of(o.v6Prefix, 'v6Prefix', 'prefix_too_long')
+    this.#native = guard(() => new native.NativeResolver(hops, cidrs, o.header ?? 'x-forwarded-for', v6Prefix))
   }
   /** The client address for a request from `peer`, or null when `peer` is not an IP address. */
   resolve(peer, xForwardedFor = [], forwarded = []) {
@@ -531,7 +545,7 @@ class Schema {
     const o = checkOptions(limits, SCHEMA_LIMITS, 'Schema')
     const document = jsonText(jsonSchema, 'jsonSchema')
     const nativeLimits = {}
-    for (const name of SCHEMA_LIMITS) if (o[name] !== undefined) nativeLimits[name] = o[name]
+    for (const name of SCHEMA_LIMITS) if (o[name] !== undefined) nativeLimits[name] = u32Of(o[name], name, 'invalid_limits')
     this.#native = guard(() => new native.NativeSchema(document, nativeLimits))
   }
   /** The body (Buffer/Uint8Array or string) as a plain value, or throws ValidationError. */

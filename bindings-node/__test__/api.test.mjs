@@ -77,6 +77,11 @@ test('JwtVerifier options: policy loosened only by name, bad options refused', (
     [{ keys: SECRET, algorithms: ['HS256'], issuer: Array(9).fill('x') }, 'invalid_policy'],
     [{ keys: SECRET, algorithms: ['HS256'], leewy: 3 }, 'unknown_option'],
     [{ keys: SECRET, algorithms: ['HS256'], leeway: 'soon' }, 'invalid_option'],
+    // Never wrapped modulo 2^32 by the native layer: -1 would be 136 years of leeway.
+    [{ keys: SECRET, algorithms: ['HS256'], leeway: -1 }, 'invalid_policy'],
+    [{ keys: SECRET, algorithms: ['HS256'], maxAge: -1 }, 'invalid_policy'],
+    [{ keys: SECRET, algorithms: ['HS256'], leeway: 1.5 }, 'invalid_policy'],
+    [{ keys: SECRET, algorithms: ['HS256'], maxTokenBytes: 2 ** 32 + 16 }, 'invalid_policy'],
     [{ keys: SECRET.subarray(0, 16), algorithms: ['HS256'] }, 'weak_key'],
     [{ keys: 'a text secret of at least thirty-two bytes', algorithms: ['HS256'] }, 'invalid_key'],
     [{ keys: [], algorithms: ['HS256'] }, 'invalid_key'],
@@ -180,6 +185,12 @@ test('RateLimiter capacity shapes and full policies', () => {
   assert.equal(new RateLimiter({ rate: 1, per: 1, capacity: 4096 }).capacity, 4096)
   assert.equal(new RateLimiter({ rate: 1, per: 1, capacity: 5000 }).capacity, 8192)
   assert.equal(new RateLimiter({ rate: 1, per: 1 }).capacity, 65536)
+  // Out-of-range numbers are refused, never wrapped modulo 2^32 (rate -1 would mean no limit).
+  for (const [options, code] of [[{ rate: -1 }, 'invalid_quota'], [{ rate: 1.5 }, 'invalid_quota'], [{ rate: 5, burst: -1 }, 'invalid_quota'], [{ rate: 1, capacity: 2 ** 32 + 16 }, 'invalid_capacity'], [{ rate: 1, capacity: 1.9 }, 'invalid_capacity']]) {
+    assert.throws(() => new RateLimiter({ per: 1, ...options }), (e) => e instanceof ConfigError && e.code === code, JSON.stringify(options))
+  }
+  assert.throws(() => new ClientIpResolver({ v6Prefix: 2 ** 32 }), (e) => e instanceof ConfigError && e.code === 'prefix_too_long')
+  assert.throws(() => new ClientIpResolver({ trustedProxies: 2 ** 32 + 1 }), (e) => e instanceof ConfigError && e.code === 'invalid_option')
   const full = new RateLimiter({ rate: 1, per: 60, capacity: 4, seed: Buffer.alloc(16) })
   const decisions = Array.from({ length: 6 }, (_, i) => full.check(`k${i}`, { now: 1 }))
   assert.equal(decisions.filter((d) => d.allowed).length, 4)
@@ -315,6 +326,9 @@ test('Schema limits', () => {
   assert.throws(() => new Schema({ type: 'number' }, { maxNumberLen: 3 }).validate('12345'), ValidationError)
   assert.throws(() => new Schema({ type: 'object', additionalProperties: true }, { maxObjectMembers: 1 }).validate('{"a":1,"b":2}'), (e) => e.code === 'object_too_large')
   assert.throws(() => new Schema(USER, { maxDepth: 0 }), (e) => e instanceof ConfigError && e.code === 'invalid_limits')
+  for (const limits of [{ maxBytes: 1e12 }, { maxDepth: 2 ** 32 + 2 }, { maxStringBytes: -1 }, { maxArrayItems: 2.5 }]) {
+    assert.throws(() => new Schema(USER, limits), (e) => e instanceof ConfigError && e.code === 'invalid_limits', JSON.stringify(limits))
+  }
   assert.throws(() => new Schema(USER, { maxDept: 3 }), (e) => e.code === 'unknown_option')
 })
 

@@ -90,6 +90,9 @@ for (const kind of ['express', 'fastify']) {
       r = await fetch(`${base}/health`)
       assert.equal(r.status, 200)
       assert.equal(r.headers.get('ratelimit'), null)
+      assert.equal((await fetch(`${base}/health?probe=1`)).headers.get('ratelimit'), null)
+      // `exclude` matches whole path segments: /healthz is not /health.
+      assert.notEqual((await fetch(`${base}/healthz`)).headers.get('ratelimit'), null)
 
       r = await fetch(`${base}/orders`)
       assert.equal(r.status, 401)
@@ -135,6 +138,13 @@ for (const kind of ['express', 'fastify']) {
       r = await fetch(`${base}/users`, post(JSON.stringify({ email: 'ada@example.com', username: 'x'.repeat(300), age: 36 })))
       assert.equal(r.status, 413)
       assert.equal((await r.json()).detail[0].type, 'too_large')
+      // A JSON body sent as text/plain (what a cross-site form or fetch can send without a preflight)
+      // is refused, never validated or handed over unvalidated.
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+        r = await fetch(`${base}/users`, { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify({ email: 'ada@example.com', username: 'ada', age: 9999 }) })
+        assert.equal(r.status, 415, type)
+        if (kind === 'express' || type === 'text/plain') assert.equal((await r.json()).detail[0].type, 'unsupported_media_type')
+      }
 
       const statuses = []
       for (let i = 0; i < 4; i++) statuses.push((await fetch(`${base}/login`, post('{}'))).status)
@@ -155,6 +165,7 @@ for (const kind of ['express', 'fastify']) {
       assert.deepEqual(codes, [
         '401:missing_token', '401:expired', '401:bad_signature', '401:malformed', '401:missing_token',
         '403:insufficient_scope', '422:maximum', '422:syntax', '422:unknown_field', '413:too_large',
+        '415:unsupported_media_type', ...(kind === 'express' ? ['415:unsupported_media_type'] : []),
         '429:rate_limited', '429:rate_limited', '429:rate_limited',
       ])
       const last = p.records.at(-1)

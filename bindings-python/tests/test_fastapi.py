@@ -135,6 +135,17 @@ def test_invalid_json_and_oversized_body(client: TestClient, demo: ModuleType) -
     assert r.status_code == 413
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "text/plain; charset=utf-8"])
+def test_body_not_declared_json_is_415(client: TestClient, content_type: str) -> None:
+    # What a cross-site form or fetch can send without a CORS preflight: refused, never validated.
+    body = b'{"email":"ada@example.com","username":"ada_lovelace","age":36}'
+    r = client.post("/users", content=body, headers={"content-type": content_type})
+    assert r.status_code == 415
+    assert r.json()["detail"][0]["type"] == "unsupported_media_type"
+    for ok in ("application/json", "application/json; charset=utf-8", "application/merge-patch+json"):
+        assert client.post("/users", content=body, headers={"content-type": ok}).status_code == 201
+
+
 def test_login_burst_hits_429_with_headers(client: TestClient) -> None:
     statuses = [client.post("/login", json={"username": "ada", "password": "x"}).status_code for _ in range(6)]
     assert statuses == [200] * 5 + [429]

@@ -297,8 +297,22 @@ def _loc(path: str) -> List[Union[str, int]]:
     return loc
 
 
+def _json_body_allowed(request: Request) -> bool:
+    """Whether the body may be read as JSON: no body, no Content-Type, or ``application/json`` /
+    ``application/*+json``. A browser can send ``text/plain`` or a form cross-origin without a CORS
+    preflight, so reading such a body as JSON would open JSON endpoints to CSRF."""
+    content_type = request.headers.get("content-type")
+    if not content_type:
+        return True
+    length = request.headers.get("content-length")
+    if "transfer-encoding" not in request.headers and (length is None or length.strip() == "0"):
+        return True
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
 class ValidatedBody:
-    """A dependency returning the request body validated by ``schema`` (422/413 otherwise)."""
+    """A dependency returning the request body validated by ``schema`` (422/413/415 otherwise)."""
 
     def __init__(self, schema: Schema, *, resolver: ClientIpResolver = _DEFAULT_RESOLVER) -> None:
         self.schema = schema
@@ -327,6 +341,18 @@ class ValidatedBody:
         return b"".join(chunks)
 
     async def __call__(self, request: Request) -> Any:
+        if not _json_body_allowed(request):
+            log_rejection(request, 415, "unsupported_media_type", self.resolver)
+            raise HTTPException(
+                status_code=415,
+                detail=[
+                    {
+                        "loc": ["body"],
+                        "type": "unsupported_media_type",
+                        "msg": "the body must be JSON (Content-Type: application/json)",
+                    }
+                ],
+            )
         body = await self.read(request)
         try:
             return self.schema.validate(body)
