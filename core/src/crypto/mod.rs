@@ -16,13 +16,35 @@ use crate::jwt::Error;
 
 /// RustCrypto ECDSA: raw R‖S of exactly twice the field size (so DER is rejected by length), and
 /// `from_slice` refuses r or s outside [1, n-1]. High-S signatures are valid, as in JWS.
-#[cfg(any(feature = "es256", feature = "es384", feature = "es512"))]
-#[allow(unused_macros)] // with `ring`, only P-521 uses it
-macro_rules! ecdsa_rustcrypto {
-    ($curve:ident, $vk:expr, $msg:expr, $sig:expr, $len:expr) => {{
-        use ecdsa::signature::Verifier as _;
-        $sig.len() == $len && $curve::ecdsa::Signature::from_slice($sig).is_ok_and(|sig| $vk.verify($msg, &sig).is_ok())
-    }};
+#[cfg(all(feature = "es256", not(feature = "ring")))]
+fn ecdsa_p256_rustcrypto(vk: &p256::ecdsa::VerifyingKey, msg: &[u8], signature: &[u8]) -> bool {
+    use ecdsa::signature::Verifier as _;
+    signature.len() == 64 && p256::ecdsa::Signature::from_slice(signature).is_ok_and(|sig| vk.verify(msg, &sig).is_ok())
+}
+
+/// The same rules for P-384 and P-521 (the 0.14 generation of the curve crates, `ecdsa` 0.17): the
+/// message is hashed here with the SHA-2 every other algorithm uses, and the digest checked through the
+/// prehash API, so no second SHA-2 implementation is linked.
+#[cfg(any(all(feature = "es384", not(feature = "ring")), feature = "es512"))]
+fn ecdsa_rustcrypto<C>(
+    vk: &ecdsa_0_17::VerifyingKey<C>,
+    hash: hash::Hash,
+    len: usize,
+    msg: &[u8],
+    signature: &[u8],
+) -> bool
+where
+    C: ecdsa_0_17::EcdsaCurve + ecdsa_0_17::elliptic_curve::CurveArithmetic,
+    ecdsa_0_17::SignatureSize<C>: ecdsa_0_17::elliptic_curve::array::ArraySize,
+{
+    use ecdsa_0_17::signature::hazmat::PrehashVerifier as _;
+    if signature.len() != len {
+        return false;
+    }
+    let Ok(sig) = ecdsa_0_17::Signature::<C>::from_slice(signature) else {
+        return false;
+    };
+    vk.verify_prehash(hash.digest_parts(&[msg]).as_bytes(), &sig).is_ok()
 }
 
 /// Largest HMAC secret accepted (longer secrets are a configuration mistake, not extra strength).
@@ -47,10 +69,10 @@ pub(crate) enum PublicKey {
     P256(EcPoint<65>, p256::ecdsa::VerifyingKey),
     /// A P-384 point.
     #[cfg(feature = "es384")]
-    P384(EcPoint<97>, p384::ecdsa::VerifyingKey),
+    P384(EcPoint<97>, ecdsa_0_17::VerifyingKey<p384::NistP384>),
     /// A P-521 point.
     #[cfg(feature = "es512")]
-    P521(p521::ecdsa::VerifyingKey),
+    P521(ecdsa_0_17::VerifyingKey<p521::NistP521>),
     /// An Ed25519 public key (not of small order).
     #[cfg(feature = "eddsa")]
     Ed25519(ed25519_dalek::VerifyingKey),
@@ -152,16 +174,17 @@ impl PublicKey {
             }
             #[cfg(feature = "es384")]
             Curve::P384 => {
-                let vk = p384::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map_err(|_| Error::InvalidKey)?;
-                let point = vk.to_encoded_point(false);
+                let vk =
+                    ecdsa_0_17::VerifyingKey::<p384::NistP384>::from_sec1_bytes(sec1).map_err(|_| Error::InvalidKey)?;
+                let point = vk.to_sec1_point(false);
                 let mut raw = [0u8; 97];
                 raw.copy_from_slice(point.as_bytes().get(..97).ok_or(Error::InvalidKey)?);
                 Ok(PublicKey::P384(EcPoint(raw), vk))
             }
             #[cfg(feature = "es512")]
-            Curve::P521 => {
-                p521::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map(PublicKey::P521).map_err(|_| Error::InvalidKey)
-            }
+            Curve::P521 => ecdsa_0_17::VerifyingKey::<p521::NistP521>::from_sec1_bytes(sec1)
+                .map(PublicKey::P521)
+                .map_err(|_| Error::InvalidKey),
         }
     }
 
@@ -353,23 +376,28 @@ fn verify_p256(point: &EcPoint<65>, vk: &p256::ecdsa::VerifyingKey, msg: &[u8], 
     #[cfg(feature = "ring")]
     return ring_backend::verify_ecdsa(&ring::signature::ECDSA_P256_SHA256_FIXED, &point.0, 64, msg, signature);
     #[cfg(not(feature = "ring"))]
-    ecdsa_rustcrypto!(p256, vk, msg, signature, 64)
+    ecdsa_p256_rustcrypto(vk, msg, signature)
 }
 
 #[cfg(feature = "es384")]
 #[allow(unused_variables)]
 #[inline(never)]
-fn verify_p384(point: &EcPoint<97>, vk: &p384::ecdsa::VerifyingKey, msg: &[u8], signature: &[u8]) -> bool {
+fn verify_p384(
+    point: &EcPoint<97>,
+    vk: &ecdsa_0_17::VerifyingKey<p384::NistP384>,
+    msg: &[u8],
+    signature: &[u8],
+) -> bool {
     #[cfg(feature = "ring")]
     return ring_backend::verify_ecdsa(&ring::signature::ECDSA_P384_SHA384_FIXED, &point.0, 96, msg, signature);
     #[cfg(not(feature = "ring"))]
-    ecdsa_rustcrypto!(p384, vk, msg, signature, 96)
+    ecdsa_rustcrypto(vk, hash::Hash::Sha384, 96, msg, signature)
 }
 
 #[cfg(feature = "es512")]
 #[inline(never)]
-fn verify_p521(vk: &p521::ecdsa::VerifyingKey, msg: &[u8], signature: &[u8]) -> bool {
-    ecdsa_rustcrypto!(p521, vk, msg, signature, 132)
+fn verify_p521(vk: &ecdsa_0_17::VerifyingKey<p521::NistP521>, msg: &[u8], signature: &[u8]) -> bool {
+    ecdsa_rustcrypto(vk, hash::Hash::Sha512, 132, msg, signature)
 }
 
 #[cfg(feature = "eddsa")]
