@@ -157,6 +157,8 @@ fn const_schema_matches_compiled() {
         Ok(schema) => schema,
         Err(_) => panic!("bad schema"),
     };
+    // `^[a-zA-Z0-9_]+$` is a class run: matched without a program, so no cache is reserved for it.
+    assert!(!W7.uses_source_patterns());
     let doc = cases();
     let group = &doc["groups"][0];
     let schema_text = serde_json::to_vec(&group["schema"]).unwrap();
@@ -168,6 +170,47 @@ fn const_schema_matches_compiled() {
         let b = validate::validate(&compiled, &body, &Limits::DEFAULT);
         assert_eq!(a, b, "{}", case["name"]);
     }
+}
+
+/// Class-run patterns (`^[…]{m,n}$`) take no program slot when compiled, in `const` schemas need no
+/// cache, and match escaped text by its characters; any other pattern still uses a program.
+#[test]
+fn class_run_patterns_need_no_program() {
+    const RUN: &[Node<'static>] = &[Node::String(StringRules::ANY.pattern(PatternRef::Source("^[a-z-]{2,4}$")))];
+    const NFA: &[Node<'static>] = &[Node::String(StringRules::ANY.pattern(PatternRef::Source("^[a-z]+(-[a-z]+)*$")))];
+    let run = Schema::new(RUN, 0).unwrap();
+    let nfa = Schema::new(NFA, 0).unwrap();
+    assert!(!run.uses_source_patterns());
+    assert!(nfa.uses_source_patterns());
+    let bodies: [(&[u8], bool); 8] = [
+        (br#""ab""#, true),
+        (br#""a-b-""#, true),
+        (br#""\u0061\u002db""#, true),
+        (br#""a""#, false),
+        (br#""abcde""#, false),
+        (br#""aB""#, false),
+        (br#""a\u00e9""#, false),
+        (br#""ab\n""#, false),
+    ];
+    for (body, valid) in bodies {
+        let verdict = validate::validate(&run, body, &Limits::DEFAULT);
+        assert_eq!(verdict.is_ok(), valid, "{}", String::from_utf8_lossy(body));
+        if !valid {
+            assert_eq!(verdict.unwrap_err().code(), "pattern");
+        }
+    }
+    // Compiled from JSON Schema: the class run leaves the one program slot free for the other pattern.
+    let text = br#"{"type":"object","properties":{"a":{"type":"string","pattern":"^[a-z-]{2,4}$"},"b":{"type":"string","pattern":"^[a-z]+(-[a-z]+)*$"}}}"#;
+    let mut buffers = Buffers::for_document(text);
+    buffers.programs.truncate(1);
+    let schema = compile(text, buffers.storage()).unwrap();
+    assert!(!schema.uses_source_patterns(), "the second pattern took the slot");
+    assert!(validate::validate(&schema, br#"{"a":"ab-","b":"x-y"}"#, &Limits::DEFAULT).is_ok());
+    assert_eq!(validate::validate(&schema, br#"{"a":"a","b":"x-y"}"#, &Limits::DEFAULT).unwrap_err().code(), "pattern");
+    assert_eq!(
+        validate::validate(&schema, br#"{"a":"ab","b":"x--y"}"#, &Limits::DEFAULT).unwrap_err().code(),
+        "pattern"
+    );
 }
 
 #[test]

@@ -32,7 +32,7 @@ use crate::json::{self, JsonStr, Kind, Value};
 use super::error::Pointer;
 use super::format::Format;
 use super::number::Num;
-use super::pattern::Program;
+use super::pattern::{ClassRun, Program};
 use super::schema::{
     Additional, ArrayRules, Literal, Node, NodeId, NumberRules, ObjectRules, PatternRef, Property, Schema, StringRules,
     MAX_PROPERTIES,
@@ -125,7 +125,8 @@ pub struct Storage<'a> {
     pub literals: &'a mut [Literal<'a>],
     /// Unescaped text of names, patterns and literals that contain JSON escapes.
     pub text: &'a mut [u8],
-    /// Compiled patterns; when it runs out, patterns are kept as source and compiled on use.
+    /// Compiled patterns; when it runs out, patterns are kept as source and compiled on use. A pattern
+    /// that is a [`ClassRun`](super::ClassRun) (`^[a-z0-9_]{3,32}$`) needs no slot.
     pub programs: &'a mut [Program],
 }
 
@@ -687,13 +688,20 @@ impl<'a> Compiler<'a> {
             let source = self.text_of(text)?;
             // Compiled straight into the caller's slot (a program is several KiB: no stack copy). Without
             // a slot, it is compiled here only to check it, and again at validation (`Source`).
-            let pattern = match take(&mut self.programs, 1).and_then(|slots| slots.first_mut()) {
-                Some(slot) => {
+            // A class run needs no program (and takes no slot).
+            let class_run = ClassRun::parse(source);
+            let slot = match class_run {
+                Some(_) => None,
+                None => take(&mut self.programs, 1).and_then(|slots| slots.first_mut()),
+            };
+            let pattern = match (class_run, slot) {
+                (Some(class_run), _) => PatternRef::Run(class_run),
+                (None, Some(slot)) => {
                     slot.compile_into(source).map_err(|_| self.error(CompileCode::BadPattern))?;
                     let slot: &'a Program = slot;
                     PatternRef::Compiled(slot)
                 }
-                None => {
+                (None, None) => {
                     check_pattern(source).map_err(|_| self.error(CompileCode::BadPattern))?;
                     PatternRef::Source(source)
                 }

@@ -13,7 +13,7 @@ use super::error::{Code, Error, Pointer};
 use super::format::Format;
 use super::limits::Limits;
 use super::number::{Decimal, Num};
-use super::pattern::Program;
+use super::pattern::{ClassRun, Program};
 use super::schema::{
     Additional, ArrayRules, Literal, Node, NumberRules, ObjectRules, PatternRef, Schema, StringRules, MAX_UNIQUE_ITEMS,
 };
@@ -510,7 +510,11 @@ impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
         };
         match pattern {
             PatternRef::Compiled(program) => Some(run(program)),
+            PatternRef::Run(class_run) => Some(class_run_matches(&class_run, s)),
             PatternRef::Source(source) => {
+                if let Some(class_run) = ClassRun::parse(source) {
+                    return Some(class_run_matches(&class_run, s));
+                }
                 let Some(cache) = self.cached_pattern.as_deref_mut() else {
                     // Not reached: `Schema::new` records every source pattern, and the caller then
                     // provides a cache. Still correct without one, only slower.
@@ -615,6 +619,13 @@ fn literal_matches(literal: &Literal<'_>, event: &Event<'_>) -> bool {
         (Literal::Number(n), Event::Number(text)) => Decimal::parse(text).is_some_and(|d| d.cmp_num(n).is_eq()),
         (Literal::Str(a), Event::Str(s)) => s.eq_str(a),
         _ => false,
+    }
+}
+
+fn class_run_matches(class_run: &ClassRun, s: JsonStr<'_>) -> bool {
+    match s.as_plain() {
+        Some(plain) => class_run.is_match_str(plain),
+        None => class_run.is_match(s.chars()),
     }
 }
 

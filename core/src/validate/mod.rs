@@ -58,7 +58,7 @@ pub use error::{Code, Error, Pointer, POINTER_CAPACITY};
 pub use format::Format;
 pub use limits::Limits;
 pub use number::Num;
-pub use pattern::{PatternError, Program};
+pub use pattern::{ClassRun, PatternError, Program};
 pub use project::project;
 pub use schema::{
     Additional, ArrayRules, Bound, Literal, Node, NodeId, NumberRules, ObjectRules, PatternRef, Property, Schema,

@@ -9,6 +9,10 @@
 //! on pattern nesting, panics, or silently reinterprets syntax it does not support: such a pattern is
 //! rejected at compile time with a [`PatternError`].
 //!
+//! The commonest shape in API schemas, one ASCII class over the whole string (`^[A-Z0-9-]{4,16}$`), is
+//! also recognised on its own as a [`ClassRun`]: a member map and two bounds, matched without a
+//! program — what lets a schema validate on a microcontroller without several KiB per pattern.
+//!
 //! # Supported syntax
 //!
 //! | Syntax | Meaning |
@@ -417,28 +421,59 @@ fn run_shape(source: &str) -> Option<(u32, u32)> {
         b'\\' if matches!(bytes.get(1), Some(b'd' | b'D' | b'w' | b'W' | b's' | b'S')) => 2,
         _ => return None,
     };
-    let quant = inner.get(atom_len..)?;
-    let quant = quant.strip_suffix('?').filter(|q| !q.is_empty()).unwrap_or(quant);
-    match quant {
-        "*" => Some((0, u32::MAX)),
-        "+" => Some((1, u32::MAX)),
-        "?" => Some((0, 1)),
-        _ => {
-            let body = quant.strip_prefix('{')?.strip_suffix('}')?;
-            let number = |t: &str| {
-                if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-                    t.parse::<u32>().ok()
-                } else {
-                    None
-                }
+    let (min, max) = quantifier_bounds(inner.get(atom_len..)?.as_bytes())?;
+    Some((min, max.unwrap_or(u32::MAX)))
+}
+
+/// The bounds of a quantifier standing alone — `*` `+` `?` `{n}` `{n,}` `{n,m}`, each optionally lazy
+/// (same yes/no answer) — as minimum and maximum (`None`: no upper bound); `None` for anything else.
+/// Bounds are not checked against [`MAX_REPEAT`] here.
+const fn quantifier_bounds(quantifier: &[u8]) -> Option<(u32, Option<u32>)> {
+    let q = match quantifier {
+        [rest @ .., b'?'] if !rest.is_empty() => rest,
+        q => q,
+    };
+    match q {
+        b"*" => Some((0, None)),
+        b"+" => Some((1, None)),
+        b"?" => Some((0, Some(1))),
+        [b'{', body @ .., b'}'] => {
+            let Some((min, rest)) = decimal_prefix(body) else {
+                return None;
             };
-            match body.split_once(',') {
-                None => number(body).map(|n| (n, n)),
-                Some((lo, "")) => number(lo).map(|n| (n, u32::MAX)),
-                Some((lo, hi)) => Some((number(lo)?, number(hi)?)),
+            match rest {
+                [] => Some((min, Some(min))),
+                [b','] => Some((min, None)),
+                [b',', max @ ..] => match decimal_prefix(max) {
+                    Some((max, [])) => Some((min, Some(max))),
+                    _ => None,
+                },
+                _ => None,
             }
         }
+        _ => None,
     }
+}
+
+/// The decimal number at the start of `b` (at least one digit, no overflow) and the bytes after it.
+#[allow(clippy::as_conversions)] // a digit's value, u8 into u32 (`From` is not `const`)
+const fn decimal_prefix(b: &[u8]) -> Option<(u32, &[u8])> {
+    let mut value: u32 = 0;
+    let mut i = 0;
+    while i < b.len() && b[i].is_ascii_digit() {
+        value = match value.checked_mul(10) {
+            Some(v) => match v.checked_add((b[i] - b'0') as u32) {
+                Some(v) => v,
+                None => return None,
+            },
+            None => return None,
+        };
+        i += 1;
+    }
+    if i == 0 {
+        return None;
+    }
+    Some((value, b.split_at(i).1))
 }
 
 /// One NFA instruction. Every instruction but `Jump` and `Match` may continue at the next index.
@@ -1153,6 +1188,213 @@ fn target(index: usize) -> Result<u16, PatternError> {
     u16::try_from(index).ok().filter(|t| *t != PENDING).ok_or(PatternError::TooComplex)
 }
 
+/// A `pattern` of one shape: a single ASCII character class repeated over the whole string,
+/// `^[…]` + quantifier + `$` (`^[a-zA-Z0-9_]+$`, `^[A-Z0-9-]{4,16}$`, `^[a-z]{2}$`) — the most common
+/// `pattern` in API schemas (identifiers, slugs, SKUs, codes).
+///
+/// Recognised when a schema is compiled (and when a `const` schema's source pattern is used), it is
+/// matched with one bitmap test per character and a count: no [`Program`], no compilation, a few
+/// bytes of stack, and the same answer the program gives (a property test checks them against each
+/// other). Only an unambiguous subset is recognised — class members are ASCII letters, digits, the
+/// punctuation ``_ . @ : / + ~ ! # % & ' , ; = < >`` and space, ranges between two such characters,
+/// `\d`, `\w`, `\t` `\n` `\r` `\f` `\v`, and `\` + ASCII punctuation; the quantifier is none, `+`,
+/// `*`, `?`, `{n}`, `{n,}` or `{n,m}` with `n ≤ m ≤` [`MAX_REPEAT`]. Everything else (a negated
+/// class, `\s`, a non-ASCII member, a lazy quantifier, `[`, `^` or `-` in positions ECMA-262 reads
+/// specially) is left to [`Program`], which also reports any syntax error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClassRun {
+    /// Bit `c` set: the ASCII character `c` is a member (four words so the type needs 4-byte alignment
+    /// only, which keeps [`PatternRef`](super::PatternRef) at its size on 32-bit targets).
+    members: [u32; 4],
+    min: u16,
+    /// `u16::MAX` for no upper bound (an explicit bound is at most [`MAX_REPEAT`]).
+    max: u16,
+}
+
+#[allow(clippy::as_conversions)] // u16 into u32 (`From` is not `const`)
+const _: () = assert!(MAX_REPEAT < u16::MAX as u32, "ClassRun keeps bounds in u16, u16::MAX meaning none");
+
+/// One class member read by [`ClassRun::parse`]: a character or a class escape's set.
+enum RunAtom {
+    Char(u8),
+    Set([u32; 4]),
+}
+
+#[allow(clippy::as_conversions)] // `c >> 5` of a u8 indexes four words (`From` is not `const`)
+const fn set_range(mut set: [u32; 4], lo: u8, hi: u8) -> [u32; 4] {
+    let mut c = lo;
+    while c <= hi {
+        set[(c >> 5) as usize] |= 1 << (c & 31);
+        if c == hi {
+            break;
+        }
+        c += 1;
+    }
+    set
+}
+
+const fn set_union(mut a: [u32; 4], b: [u32; 4]) -> [u32; 4] {
+    let mut i = 0;
+    while i < 4 {
+        a[i] |= b[i];
+        i += 1;
+    }
+    a
+}
+
+const RUN_DIGITS: [u32; 4] = set_range([0; 4], b'0', b'9');
+const RUN_WORD: [u32; 4] = set_range(set_range(set_range(RUN_DIGITS, b'_', b'_'), b'a', b'z'), b'A', b'Z');
+
+impl ClassRun {
+    /// The run `source` describes, or `None` when it has another shape (see the type's docs).
+    // Bounds are checked against MAX_REPEAT (< u16::MAX) before they narrow; `From` is not `const`.
+    #[allow(clippy::as_conversions, clippy::cast_possible_truncation)]
+    pub const fn parse(source: &str) -> Option<ClassRun> {
+        let b = source.as_bytes();
+        let n = b.len();
+        if n < 4 || b[0] != b'^' || b[1] != b'[' || b[n - 1] != b'$' {
+            return None;
+        }
+        let mut members = [0u32; 4];
+        let mut i = 2;
+        // `]` right after `[` (an empty class) and `^` (negation) are left to the program.
+        if b[i] == b']' || b[i] == b'^' {
+            return None;
+        }
+        loop {
+            if i >= n {
+                return None;
+            }
+            if b[i] == b']' {
+                i += 1;
+                break;
+            }
+            let Some((atom, next)) = Self::atom(b, i) else {
+                return None;
+            };
+            i = next;
+            match atom {
+                RunAtom::Set(set) => {
+                    if i < n && b[i] == b'-' && i + 1 < n && b[i + 1] != b']' {
+                        return None; // a class escape as a range end: the program's syntax error
+                    }
+                    members = set_union(members, set);
+                }
+                RunAtom::Char(lo) => {
+                    if i + 1 < n && b[i] == b'-' && b[i + 1] != b']' {
+                        let Some((RunAtom::Char(hi), next)) = Self::atom(b, i + 1) else {
+                            return None;
+                        };
+                        if hi < lo {
+                            return None;
+                        }
+                        i = next;
+                        // `-` right after a range has its own rule in ECMA-262: left to the program.
+                        if i + 1 < n && b[i] == b'-' && b[i + 1] != b']' {
+                            return None;
+                        }
+                        members = set_range(members, lo, hi);
+                    } else {
+                        members = set_range(members, lo, lo);
+                    }
+                }
+            }
+        }
+        // What follows the class up to the final `$` is the quantifier (none: exactly one).
+        let (_, quantifier) = b.split_at(n - 1).0.split_at(i);
+        let (min, max) = if quantifier.is_empty() {
+            (1, Some(1))
+        } else {
+            match quantifier_bounds(quantifier) {
+                Some(bounds) => bounds,
+                None => return None,
+            }
+        };
+        // Out-of-range or reversed bounds are the program's errors to report.
+        let max = match max {
+            Some(max) if max < min || max > MAX_REPEAT => return None,
+            Some(max) => max as u16,
+            None => u16::MAX,
+        };
+        if min > MAX_REPEAT {
+            return None;
+        }
+        let min = min as u16;
+        Some(ClassRun { members, min, max })
+    }
+
+    /// One class member at `i` (not `]`): the member and the index after it.
+    const fn atom(b: &[u8], i: usize) -> Option<(RunAtom, usize)> {
+        let c = b[i];
+        if c.is_ascii_alphanumeric() || c == b' ' {
+            return Some((RunAtom::Char(c), i + 1));
+        }
+        if c != b'\\' {
+            return match c {
+                b'_' | b'.' | b'@' | b':' | b'/' | b'+' | b'~' | b'!' | b'#' | b'%' | b'&' | b'\'' | b',' | b';'
+                | b'=' | b'<' | b'>' => Some((RunAtom::Char(c), i + 1)),
+                // `-` is a member only first or last; elsewhere it makes a range (handled by the caller).
+                b'-' if i == 2 || (i + 1 < b.len() && b[i + 1] == b']') => Some((RunAtom::Char(c), i + 1)),
+                _ => None,
+            };
+        }
+        if i + 1 >= b.len() {
+            return None;
+        }
+        let e = b[i + 1];
+        let atom = match e {
+            b'd' => RunAtom::Set(RUN_DIGITS),
+            b'w' => RunAtom::Set(RUN_WORD),
+            b't' => RunAtom::Char(b'\t'),
+            b'n' => RunAtom::Char(b'\n'),
+            b'r' => RunAtom::Char(b'\r'),
+            b'f' => RunAtom::Char(0x0c),
+            b'v' => RunAtom::Char(0x0b),
+            _ if e.is_ascii_punctuation() => RunAtom::Char(e),
+            _ => return None,
+        };
+        Some((atom, i + 2))
+    }
+
+    /// The longest matching text, in characters.
+    fn max_len(&self) -> u32 {
+        if self.max == u16::MAX {
+            u32::MAX
+        } else {
+            u32::from(self.max)
+        }
+    }
+
+    /// Whether `c` is a member.
+    #[inline]
+    fn has(&self, c: u32) -> bool {
+        let word = usize::try_from(c >> 5).ok().and_then(|i| self.members.get(i)).copied().unwrap_or(0);
+        c < 128 && (word >> (c & 31)) & 1 == 1
+    }
+
+    /// Whether `text`, as characters, matches.
+    pub fn is_match<I: IntoIterator<Item = char>>(&self, text: I) -> bool {
+        let mut count: u32 = 0;
+        for c in text {
+            if !self.has(u32::from(c)) {
+                return false;
+            }
+            count = count.saturating_add(1);
+            if count > self.max_len() {
+                return false;
+            }
+        }
+        count >= u32::from(self.min)
+    }
+
+    /// Whether `text` matches. Every member is ASCII, so bytes and characters coincide on a match.
+    pub fn is_match_str(&self, text: &str) -> bool {
+        let bytes = text.as_bytes();
+        (u32::from(self.min)..=self.max_len()).contains(&u32::try_from(bytes.len()).unwrap_or(u32::MAX))
+            && bytes.iter().all(|&c| self.has(u32::from(c)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     /// The `^X{m,n}$` scan gives the NFA's answers, on ASCII and non-ASCII text.
@@ -1208,6 +1450,108 @@ mod tests {
     extern crate std;
 
     use super::*;
+
+    /// On every pattern it recognises, `ClassRun` gives the program's answers: ASCII and non-ASCII
+    /// text, control characters, empty and long texts, escaped and plain.
+    #[test]
+    fn class_run_agrees_with_the_program() {
+        use std::format;
+        use std::string::String;
+        use std::vec::Vec;
+        let atoms = [
+            "a", "z", "a-z", "A-Z", "0-9", "_", ".", "@", "\\d", "\\w", "\\.", "\\-", " ", "\\t", "+", "~", "\\]",
+            "\\\\", "#-%", "\\$", ":", "/",
+        ];
+        let quantifiers = ["", "+", "*", "?", "{2}", "{0,3}", "{1,}", "{3,5}", "+?", "{0}", "{2,2}", "*?"];
+        let alphabet = [
+            'a', 'z', 'A', 'Q', '0', '9', '_', '.', '@', '-', ' ', '\t', '+', '~', ']', '\\', '$', 'é', '\n', '#', '%',
+            '&', ':', '/', '\u{0}', '\u{7f}', '€',
+        ];
+        // A fixed pseudo-random set of texts (xorshift), lengths 0 to 9, plus long runs.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut texts: Vec<String> = (0..400)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let len = usize::try_from(state % 10).unwrap();
+                (0..len).map(|k| alphabet[usize::try_from(state >> (6 + 5 * k)).unwrap() % alphabet.len()]).collect()
+            })
+            .collect();
+        texts.push("a".repeat(70_000));
+        texts.push("_".repeat(1_001));
+        let mut recognised = 0;
+        for first in atoms {
+            for second in ["", "a-z", "\\d", "-", "_"] {
+                for (lead, trail) in [("", ""), ("-", ""), ("", "-")] {
+                    if second == "-" && !trail.is_empty() {
+                        continue;
+                    }
+                    for quantifier in quantifiers {
+                        let source = format!("^[{lead}{first}{second}{trail}]{quantifier}$");
+                        let program = Program::compile(&source).unwrap_or_else(|e| panic!("{source}: {e:?}"));
+                        let Some(run) = ClassRun::parse(&source) else {
+                            panic!("{source} should be a class run");
+                        };
+                        recognised += 1;
+                        for text in &texts {
+                            let want = program.is_match_str(text);
+                            assert_eq!(run.is_match_str(text), want, "{source} on {text:?}");
+                            assert_eq!(run.is_match(text.chars()), want, "{source} on {text:?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(recognised > 3000, "{recognised}");
+    }
+
+    /// What `ClassRun` leaves to the program: other shapes, members outside its subset, and every
+    /// pattern the program rejects.
+    #[test]
+    fn class_run_declines_other_patterns() {
+        for source in [
+            "^[^a]+$",
+            "^[]$",
+            "^[a-z]+",
+            "[a-z]+$",
+            "^[\\s]+$",
+            "^[é]+$",
+            "^[a-z]{1001}$",
+            "^[a-z]{0,1001}$",
+            "^[a-z]{3,2}$",
+            "^[\\d-z]+$",
+            "^[a-z-0]+$",
+            "^[a[]+$",
+            "^[a^]+$",
+            "^[a-z]+x$",
+            "^[a-z]{2}{3}$",
+            "^[\\x41]+$",
+            "^[\\b]+$",
+            "^[a-z]|b$",
+            "^[a-z]{1,4294967295}$",
+            "^[a-z]{,3}$",
+            "^[a-z]{1$",
+            "^[a-z]++$",
+            "^[\\0]+$",
+            "^[\\u0041]+$",
+            "^[\\cA]+$",
+            "^[a-z](b)$",
+            "^[a-z]$$",
+            "^^[a-z]$",
+            "^[z-a]+$",
+            "^[a-\\d]+$",
+            "^[\\",
+            "^[",
+            "^[a-z]{+}$",
+            "^[a\u{7f}]+$",
+        ] {
+            assert_eq!(ClassRun::parse(source), None, "{source}");
+        }
+        assert_eq!(ClassRun::parse("^[a-z]$").map(|r| (r.min, r.max)), Some((1, 1)));
+        assert_eq!(ClassRun::parse("^[a-z]{0,1000}$").map(|r| (r.min, r.max)), Some((0, 1000)));
+        assert_eq!(ClassRun::parse("^[a-z]{7,}$").map(|r| (r.min, r.max)), Some((7, u16::MAX)));
+    }
 
     fn compile(pattern: &str) -> Program {
         match Program::compile(pattern) {

@@ -10,7 +10,7 @@ use crate::json::Event;
 
 use super::format::Format;
 use super::number::Num;
-use super::pattern::Program;
+use super::pattern::{ClassRun, Program};
 
 /// Index of a [`Node`] in its schema's node array.
 pub type NodeId = u16;
@@ -22,8 +22,8 @@ pub struct Schema<'a> {
     root: NodeId,
     /// Some array node has `uniqueItems` (the validator then reserves its comparison table).
     unique_items: bool,
-    /// Some string node has a [`PatternRef::Source`] pattern (the validator then reserves a
-    /// program to compile it into).
+    /// Some string node has a [`PatternRef::Source`] pattern that is not a [`ClassRun`] (the
+    /// validator then reserves a program to compile it into).
     source_patterns: bool,
 }
 
@@ -108,8 +108,9 @@ impl<'a> Schema<'a> {
             if let Node::Array(rules) = &nodes[i] {
                 unique_items = unique_items || rules.unique_items;
             }
-            if let Node::String(StringRules { pattern: Some(PatternRef::Source(_)), .. }) = &nodes[i] {
-                source_patterns = true;
+            // A source pattern that is a class run is matched without a program: it needs no cache.
+            if let Node::String(StringRules { pattern: Some(PatternRef::Source(source)), .. }) = &nodes[i] {
+                source_patterns = source_patterns || ClassRun::parse(source).is_none();
             }
             i += 1;
         }
@@ -131,8 +132,9 @@ impl<'a> Schema<'a> {
         self.unique_items
     }
 
-    /// Whether some string in the schema has a pattern given as source text (compiled at each
-    /// validation, into a program the validator then reserves on the stack).
+    /// Whether some string in the schema has a pattern given as source text that needs a program
+    /// (compiled at each validation, into a program the validator then reserves on the stack). A
+    /// source pattern that is a [`ClassRun`] needs none.
     pub const fn uses_source_patterns(&self) -> bool {
         self.source_patterns
     }
@@ -282,6 +284,9 @@ pub enum PatternRef<'a> {
     Source(&'a str),
     /// An already compiled program.
     Compiled(&'a Program),
+    /// A whole-string run of one ASCII class (`^[A-Z0-9-]{4,16}$`), which needs no program: what the
+    /// run-time schema compiler produces for patterns of that shape.
+    Run(ClassRun),
 }
 
 /// Rules of a `string` node. Lengths count Unicode scalar values, as JSON Schema does.
