@@ -27,7 +27,8 @@ mkdir -p "$LOGS"
 # it from the others for the cost of apiward itself.
 configs=(
   "harness only (no apiward)|"
-  "HS256-only verify|jwt-hs256"
+  "HS256-only verify, secret as bytes (Key::hmac, no JWK parsing)|jwt-hs256,hmac-secret"
+  "HS256-only verify + JWKS import|jwt-hs256"
   "+ES256|jwt-hs256,jwt-es256"
   "+RS256|jwt-hs256,jwt-es256,jwt-rs256"
   "+EdDSA|jwt-hs256,jwt-es256,jwt-rs256,jwt-eddsa"

@@ -88,13 +88,13 @@ pub(crate) const fn decoded_len(len: usize) -> Option<usize> {
 }
 
 /// Encodes `input` into `out`, returning the text.
-#[cfg_attr(not(any(feature = "hmac", feature = "es256", feature = "eddsa")), allow(dead_code))]
+#[cfg_attr(not(any(feature = "_hmac", feature = "es256", feature = "eddsa")), allow(dead_code))]
 pub(crate) fn encode<'o>(input: &[u8], out: &'o mut [u8]) -> Option<&'o str> {
     Base64UrlUnpadded::encode(input, out).ok()
 }
 
 /// Length of the unpadded encoding of `len` bytes.
-#[cfg_attr(not(any(feature = "hmac", feature = "es256", feature = "eddsa")), allow(dead_code))]
+#[cfg_attr(not(any(feature = "_hmac", feature = "es256", feature = "eddsa")), allow(dead_code))]
 pub(crate) const fn encoded_len(len: usize) -> usize {
     (len * 4).div_ceil(3)
 }

@@ -470,10 +470,8 @@ fn main() {
     writeln!(out, "pub const PATTERN_PROGRAMS: usize = 0;").unwrap();
     // Flash left for JWT vector data once the code is in (bytes; override with APIWARD_FW_JWT_BUDGET).
     println!("cargo:rerun-if-env-changed=APIWARD_FW_JWT_BUDGET");
-    let budget = std::env::var("APIWARD_FW_JWT_BUDGET")
-        .ok()
-        .and_then(|b| b.parse().ok())
-        .unwrap_or(match machine.as_str() {
+    let budget =
+        std::env::var("APIWARD_FW_JWT_BUDGET").ok().and_then(|b| b.parse().ok()).unwrap_or(match machine.as_str() {
             // The validator (code and W7 data) takes 40 KiB of the micro:bit's flash from the JWT data (and it
             // runs at opt-level "z"), leaving some 8 KiB of flash free.
             "microbit" if feature("VALIDATE") => 56 * 1024,
@@ -490,6 +488,24 @@ fn main() {
         writeln!(out, "    {},", bytes_lit(j.as_bytes())).unwrap();
     }
     writeln!(out, "];").unwrap();
+    // `hmac-secret`: each JWKS's `oct` keys as (kid, decoded secret), for `Key::hmac`.
+    if feature("HMAC_SECRET") {
+        writeln!(out, "pub static HMAC_SECRETS: &[&[(&str, &[u8])]] = &[").unwrap();
+        for j in &jwt.jwks {
+            let doc: Value = serde_json::from_str(j).expect("jwks");
+            let keys = doc.get("keys").and_then(Value::as_array).cloned().unwrap_or_else(|| vec![doc.clone()]);
+            let pairs: Vec<String> = keys
+                .iter()
+                .filter(|k| k["kty"] == "oct")
+                .map(|k| {
+                    let secret = b64url(k["k"].as_str().expect("k")).expect("k is base64url");
+                    format!("({}, {})", str_lit(k.get("kid").and_then(Value::as_str).unwrap_or("")), bytes_lit(&secret))
+                })
+                .collect();
+            writeln!(out, "    &[{}],", pairs.join(", ")).unwrap();
+        }
+        writeln!(out, "];").unwrap();
+    }
     writeln!(out, "pub static JWT_CASES: &[JwtCase] = &[\n{}];", jwt.out).unwrap();
     let limit_data = limit_cases(&root, footprint, &mut out);
     // The micro:bit's 16 KiB of RAM holds W7's schema and validation next to the stack, not the other

@@ -48,7 +48,7 @@ where
 }
 
 /// Largest HMAC secret accepted (longer secrets are a configuration mistake, not extra strength).
-#[cfg_attr(not(feature = "hmac"), allow(dead_code))]
+#[cfg_attr(not(feature = "_hmac"), allow(dead_code))]
 pub(crate) const MAX_HMAC_SECRET: usize = 256;
 
 /// Public key material of one supported type, validated at construction.
@@ -59,7 +59,7 @@ pub(crate) const MAX_HMAC_SECRET: usize = 256;
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum PublicKey {
     /// An HMAC secret (≥ 32 bytes).
-    #[cfg(feature = "hmac")]
+    #[cfg(feature = "_hmac")]
     Hmac(HmacKey),
     /// An RSA public key (2048–8192 bits).
     #[cfg(feature = "rsa")]
@@ -84,11 +84,21 @@ pub(crate) enum PublicKey {
 
 /// An HMAC secret with the HS256 inner/outer states precomputed at import (the most common JWT
 /// algorithm then costs two fewer SHA-256 compressions per verify).
-#[cfg(feature = "hmac")]
+#[cfg(feature = "_hmac")]
 #[derive(Clone)]
 pub(crate) struct HmacKey {
     secret: heapless::Vec<u8, MAX_HMAC_SECRET>,
+    #[cfg(feature = "hs256")]
     hs256: hmac::Hmac<sha2::Sha256>,
+}
+
+/// Whether this build verifies (and signs) the HMAC algorithm `alg` (features `hs256`, `hs384`,
+/// `hs512`); false for every other algorithm.
+#[cfg(feature = "_hmac")]
+pub(crate) const fn hmac_compiled(alg: Algorithm) -> bool {
+    (cfg!(feature = "hs256") && matches!(alg, Algorithm::HS256))
+        || (cfg!(feature = "hs384") && matches!(alg, Algorithm::HS384))
+        || (cfg!(feature = "hs512") && matches!(alg, Algorithm::HS512))
 }
 
 /// An uncompressed SEC1 point (`04 ‖ x ‖ y`), kept for the `ring` backend.
@@ -101,7 +111,7 @@ impl core::fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         // Never print key material.
         f.write_str(match self {
-            #[cfg(feature = "hmac")]
+            #[cfg(feature = "_hmac")]
             PublicKey::Hmac(_) => "PublicKey::Hmac(..)",
             #[cfg(feature = "rsa")]
             PublicKey::Rsa(_) => "PublicKey::Rsa(..)",
@@ -120,15 +130,22 @@ impl core::fmt::Debug for PublicKey {
 
 impl PublicKey {
     /// An HMAC secret: at least 32 bytes (the HS256 output size), at most [`MAX_HMAC_SECRET`].
-    #[cfg(feature = "hmac")]
+    #[cfg(feature = "_hmac")]
     pub(crate) fn hmac(secret: &[u8]) -> Result<Self, Error> {
         if secret.len() < 32 {
             return Err(Error::WeakKey);
         }
-        use hmac::Mac;
         let secret = heapless::Vec::from_slice(secret).map_err(|()| Error::InvalidKey)?;
-        let hs256 = hmac::Hmac::<sha2::Sha256>::new_from_slice(&secret).map_err(|_| Error::InvalidKey)?;
-        Ok(PublicKey::Hmac(HmacKey { secret, hs256 }))
+        #[cfg(feature = "hs256")]
+        let hs256 = {
+            use hmac::Mac;
+            hmac::Hmac::<sha2::Sha256>::new_from_slice(&secret).map_err(|_| Error::InvalidKey)?
+        };
+        Ok(PublicKey::Hmac(HmacKey {
+            secret,
+            #[cfg(feature = "hs256")]
+            hs256,
+        }))
     }
 
     /// An RSA key from big-endian `n` and `e`.
@@ -205,8 +222,8 @@ impl PublicKey {
         use crate::jwt::alg::Family;
         let family = alg.family();
         match self {
-            #[cfg(feature = "hmac")]
-            PublicKey::Hmac(_) => family == Family::Hmac,
+            #[cfg(feature = "_hmac")]
+            PublicKey::Hmac(_) => hmac_compiled(alg),
             #[cfg(feature = "rsa")]
             PublicKey::Rsa(_) => matches!(family, Family::RsaPkcs1 | Family::RsaPss),
             #[cfg(feature = "es256")]
@@ -224,7 +241,7 @@ impl PublicKey {
     /// Strength rules that depend on the algorithm (an HMAC secret must be at least the hash size).
     pub(crate) fn strong_enough_for(&self, alg: Algorithm) -> bool {
         match self {
-            #[cfg(feature = "hmac")]
+            #[cfg(feature = "_hmac")]
             PublicKey::Hmac(key) => key.secret.len() >= alg.hash().output_len(),
             #[allow(unreachable_patterns)]
             _ => {
@@ -242,7 +259,7 @@ impl PublicKey {
     #[allow(unused_variables, unreachable_code)]
     pub(crate) fn verify(&self, alg: Algorithm, msg: &[u8], signature: &[u8]) -> Result<(), Error> {
         let ok = match self {
-            #[cfg(feature = "hmac")]
+            #[cfg(feature = "_hmac")]
             PublicKey::Hmac(key) => verify_hmac(key, alg, msg, signature),
             #[cfg(feature = "rsa")]
             PublicKey::Rsa(key) => verify_rsa(key, alg, msg, signature),
@@ -304,33 +321,57 @@ impl Curve {
     }
 }
 
-#[cfg(feature = "hmac")]
+#[cfg(feature = "_hmac")]
 #[inline(never)]
 fn verify_hmac(key: &HmacKey, alg: Algorithm, msg: &[u8], signature: &[u8]) -> bool {
     use crate::crypto::hash::Hash;
-    use hmac::Mac;
-    // `verify_slice` checks the length and compares in constant time.
-    macro_rules! check {
-        ($h:ty) => {
-            hmac::Hmac::<$h>::new_from_slice(&key.secret).is_ok_and(|mut m| {
-                m.update(msg);
-                m.verify_slice(signature).is_ok()
-            })
-        };
-    }
+    // One function per hash, none inlined here: an HMAC-SHA-512 state is twice SHA-256's, and a
+    // shared frame would make every HS256 check pay for the largest (1.6 KiB on Cortex-M).
+    // Only reached for an algorithm `fits` accepted, so a compiled-out hash is never asked for.
+    #[allow(unreachable_patterns)]
     match alg.hash() {
-        Hash::Sha256 => {
-            let mut m = key.hs256.clone();
-            m.update(msg);
-            m.verify_slice(signature).is_ok()
-        }
-        Hash::Sha384 => check!(sha2::Sha384),
-        Hash::Sha512 => check!(sha2::Sha512),
+        #[cfg(feature = "hs256")]
+        Hash::Sha256 => verify_hs256(&key.hs256, msg, signature),
+        #[cfg(feature = "hs384")]
+        Hash::Sha384 => verify_hs384(&key.secret, msg, signature),
+        #[cfg(feature = "hs512")]
+        Hash::Sha512 => verify_hs512(&key.secret, msg, signature),
+        _ => false,
     }
 }
 
+/// HS256 from the key's precomputed state (the secret's inner and outer pads already absorbed).
+/// `verify_slice` checks the length and compares in constant time.
+#[cfg(feature = "hs256")]
+#[inline(never)]
+fn verify_hs256(state: &hmac::Hmac<sha2::Sha256>, msg: &[u8], signature: &[u8]) -> bool {
+    use hmac::Mac;
+    let mut m = state.clone();
+    m.update(msg);
+    m.verify_slice(signature).is_ok()
+}
+
+/// HS384 and HS512, keyed per call.
+#[cfg(any(feature = "hs384", feature = "hs512"))]
+macro_rules! verify_hmac_keyed {
+    ($name:ident, $hash:ty) => {
+        #[inline(never)]
+        fn $name(secret: &[u8], msg: &[u8], signature: &[u8]) -> bool {
+            use hmac::Mac;
+            hmac::Hmac::<$hash>::new_from_slice(secret).is_ok_and(|mut m| {
+                m.update(msg);
+                m.verify_slice(signature).is_ok()
+            })
+        }
+    };
+}
+#[cfg(feature = "hs384")]
+verify_hmac_keyed!(verify_hs384, sha2::Sha384);
+#[cfg(feature = "hs512")]
+verify_hmac_keyed!(verify_hs512, sha2::Sha512);
+
 /// Computes the HMAC tag of `msg` into `out` (for signing), returning its length.
-#[cfg(feature = "hmac")]
+#[cfg(feature = "_hmac")]
 pub(crate) fn hmac_tag(secret: &[u8], alg: Algorithm, msg: &[u8], out: &mut [u8; 64]) -> usize {
     use crate::crypto::hash::Hash;
     use hmac::Mac;
@@ -343,10 +384,16 @@ pub(crate) fn hmac_tag(secret: &[u8], alg: Algorithm, msg: &[u8], out: &mut [u8;
             $n
         }};
     }
+    // `SigningKey::supports` admits only compiled-in hashes.
+    #[allow(unreachable_patterns)]
     match alg.hash() {
+        #[cfg(feature = "hs256")]
         Hash::Sha256 => tag!(sha2::Sha256, 32),
+        #[cfg(feature = "hs384")]
         Hash::Sha384 => tag!(sha2::Sha384, 48),
+        #[cfg(feature = "hs512")]
         Hash::Sha512 => tag!(sha2::Sha512, 64),
+        _ => 0,
     }
 }
 

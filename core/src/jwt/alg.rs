@@ -115,7 +115,7 @@ impl Algorithm {
         }
     }
 
-    #[cfg_attr(not(any(feature = "hmac", feature = "rsa")), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "_hmac", feature = "rsa")), allow(dead_code))]
     pub(crate) const fn hash(self) -> Hash {
         match self {
             Algorithm::HS256 | Algorithm::RS256 | Algorithm::PS256 | Algorithm::ES256 => Hash::Sha256,

@@ -35,7 +35,7 @@ pub struct Key {
 impl Key {
     #[cfg_attr(
         not(any(
-            feature = "hmac",
+            feature = "_hmac",
             feature = "es256",
             feature = "es384",
             feature = "es512",
@@ -52,7 +52,7 @@ impl Key {
     ///
     /// # Errors
     /// [`Error::WeakKey`] under 32 bytes; [`Error::InvalidKey`] over 256 bytes.
-    #[cfg(feature = "hmac")]
+    #[cfg(feature = "_hmac")]
     pub fn hmac(secret: &[u8]) -> Result<Self, Error> {
         PublicKey::hmac(secret).map(Key::from_material)
     }
@@ -329,7 +329,7 @@ fn member<'b>(field: Option<JsonStr<'_>>, buf: &'b mut [u8]) -> Result<&'b [u8],
 #[allow(unused_variables)]
 #[inline(never)] // its own frame: the buffers of the four key types are never on the stack together
 fn jwk_oct(fields: &JwkFields<'_>, material: &mut Option<PublicKey>) -> Result<(), Error> {
-    #[cfg(feature = "hmac")]
+    #[cfg(feature = "_hmac")]
     {
         let mut buf = [0u8; crate::crypto::MAX_HMAC_SECRET];
         let secret = member(fields.k, &mut buf)?;
@@ -573,7 +573,7 @@ mod spki_import {
 /// A curve whose feature is off behaves as an unsupported key type: kept in a JWKS, usable for
 /// nothing, refused from SPKI; never a panic and never an accepted token. (Run with
 /// `--no-default-features --features es256,pem` or similar.)
-#[cfg(all(test, any(feature = "es256", feature = "hmac"), not(all(feature = "es384", feature = "es512"))))]
+#[cfg(all(test, any(feature = "es256", feature = "_hmac"), not(all(feature = "es384", feature = "es512"))))]
 mod compiled_out_curves {
     use super::*;
 
@@ -608,6 +608,34 @@ mod compiled_out_curves {
                 b"\x30\x76\x30\x10\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x05\x2b\x81\x04\x00\x22\x03\x62\x00\x04";
             der[..prefix.len()].copy_from_slice(prefix);
             assert_eq!(Key::from_spki_der(&der).unwrap_err(), Error::InvalidKey);
+        }
+    }
+}
+
+#[cfg(all(test, feature = "hs256", not(all(feature = "hs384", feature = "hs512"))))]
+mod compiled_out_hmac_hashes {
+    use super::*;
+
+    /// With only some of `hs256`/`hs384`/`hs512`, an HMAC key accepts exactly the compiled-in
+    /// algorithms; a token for another gets `key_alg_mismatch`, never a signature check.
+    #[test]
+    fn a_compiled_out_hash_is_an_algorithm_no_key_accepts() {
+        let key = Key::hmac(&[7u8; 64]).unwrap();
+        for (alg, on) in [
+            (Algorithm::HS256, true),
+            (Algorithm::HS384, cfg!(feature = "hs384")),
+            (Algorithm::HS512, cfg!(feature = "hs512")),
+        ] {
+            assert_eq!(key.accepts(alg), on, "{alg:?}");
+            if !on {
+                assert_eq!(key.verify_signature(alg, b"a.b", &[0u8; 64]), Err(Error::KeyAlgMismatch));
+            }
+        }
+        let signer = crate::jwt::SigningKey::hmac(&[7u8; 64]).unwrap();
+        let mut out = [0u8; 256];
+        assert!(crate::jwt::sign(Algorithm::HS256, &signer, b"{}", None, &mut out).is_ok());
+        if !cfg!(feature = "hs384") {
+            assert_eq!(crate::jwt::sign(Algorithm::HS384, &signer, b"{}", None, &mut out), Err(Error::KeyAlgMismatch));
         }
     }
 }

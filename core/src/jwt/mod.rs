@@ -14,7 +14,7 @@ mod error;
 mod key;
 mod numeric_date;
 mod policy;
-#[cfg(any(feature = "hmac", feature = "es256", feature = "eddsa"))]
+#[cfg(any(feature = "_hmac", feature = "es256", feature = "eddsa"))]
 mod sign;
 mod verify;
 
@@ -24,6 +24,6 @@ pub use error::Error;
 pub use key::{Key, KeySet, MAX_KID_BYTES};
 pub use numeric_date::NumericDate;
 pub use policy::{Claim, ClaimSet, Policy, DEFAULT_MAX_TOKEN_BYTES};
-#[cfg(any(feature = "hmac", feature = "es256", feature = "eddsa"))]
+#[cfg(any(feature = "_hmac", feature = "es256", feature = "eddsa"))]
 pub use sign::{sign, SigningKey};
 pub use verify::{scratch_len, verify, Verifier, MAX_JSON_DEPTH};

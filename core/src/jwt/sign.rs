@@ -14,7 +14,7 @@ use super::{Algorithm, Error};
 #[non_exhaustive]
 pub enum SigningKey {
     /// An HMAC secret (HS256/384/512).
-    #[cfg(feature = "hmac")]
+    #[cfg(feature = "_hmac")]
     Hmac(heapless::Vec<u8, { crate::crypto::MAX_HMAC_SECRET }>),
     /// A P-256 private key (ES256).
     #[cfg(feature = "es256")]
@@ -35,7 +35,7 @@ impl SigningKey {
     ///
     /// # Errors
     /// [`Error::WeakKey`] under 32 bytes, [`Error::InvalidKey`] over 256.
-    #[cfg(feature = "hmac")]
+    #[cfg(feature = "_hmac")]
     pub fn hmac(secret: &[u8]) -> Result<Self, Error> {
         if secret.len() < 32 {
             return Err(Error::WeakKey);
@@ -68,7 +68,7 @@ impl SigningKey {
     /// Never for keys built by the constructors above; kept fallible for future key types.
     pub fn public_key(&self) -> Result<super::Key, Error> {
         match self {
-            #[cfg(feature = "hmac")]
+            #[cfg(feature = "_hmac")]
             SigningKey::Hmac(secret) => super::Key::hmac(secret),
             #[cfg(feature = "es256")]
             SigningKey::Es256(sk) => super::Key::p256(sk.verifying_key().to_encoded_point(false).as_bytes()),
@@ -79,11 +79,8 @@ impl SigningKey {
 
     fn supports(&self, alg: Algorithm) -> bool {
         match self {
-            #[cfg(feature = "hmac")]
-            SigningKey::Hmac(secret) => {
-                matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512)
-                    && secret.len() >= alg.hash().output_len()
-            }
+            #[cfg(feature = "_hmac")]
+            SigningKey::Hmac(secret) => crate::crypto::hmac_compiled(alg) && secret.len() >= alg.hash().output_len(),
             #[cfg(feature = "es256")]
             SigningKey::Es256(_) => alg == Algorithm::ES256,
             #[cfg(feature = "eddsa")]
@@ -95,7 +92,7 @@ impl SigningKey {
     #[allow(unused_variables)]
     fn sign_into(&self, alg: Algorithm, msg: &[u8], out: &mut [u8; 64]) -> usize {
         match self {
-            #[cfg(feature = "hmac")]
+            #[cfg(feature = "_hmac")]
             SigningKey::Hmac(secret) => crate::crypto::hmac_tag(secret, alg, msg, out),
             #[cfg(feature = "es256")]
             SigningKey::Es256(sk) => {

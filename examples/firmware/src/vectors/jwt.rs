@@ -3,7 +3,7 @@
 
 use apiward::jwt::{self, Algorithm, AlgorithmSet, Claim, ClaimSet, Error, KeySet, Policy};
 
-use super::data::{Expect, JwtCase, PolicySpec, JWKS, JWT_BUDGET, JWT_CASES, JWT_SKIPPED, MAX_KEYS, MAX_TOKEN};
+use super::data::{Expect, JwtCase, PolicySpec, JWT_BUDGET, JWT_CASES, JWT_SKIPPED, MAX_KEYS, MAX_TOKEN};
 use crate::{stack, Report, Tally};
 
 /// Scratch for the decoded token: enough for the longest kept token (see `jwt::scratch_len`).
@@ -57,8 +57,14 @@ fn run_case(case: &JwtCase, scratch: &mut [u8], report: &mut Report) -> (bool, &
     };
     // Imported in place into a set this frame owns (the set is not part of the import's stack figure).
     let mut keys = KeySet::<MAX_KEYS>::new();
-    let (imported, used) = stack::measure(|| keys.extend_from_jwks(JWKS[case.jwks]));
-    report.record("jwks import", used);
+    #[cfg(not(feature = "hmac-secret"))]
+    let imported = {
+        let (imported, used) = stack::measure(|| keys.extend_from_jwks(super::data::JWKS[case.jwks]));
+        report.record("jwks import", used);
+        imported
+    };
+    #[cfg(feature = "hmac-secret")]
+    let imported = hmac_keys(&mut keys, super::data::HMAC_SECRETS[case.jwks]);
     if let Err(e) = imported {
         return (matches!(case.expect, Expect::Reject(code) if code == e.code()), e.code());
     }
@@ -84,6 +90,18 @@ fn run_case(case: &JwtCase, scratch: &mut [u8], report: &mut Report) -> (bool, &
         (Err(e), Expect::Reject(code)) => (*code == e.code(), e.code()),
         (Err(e), Expect::Valid(_)) => (false, Error::code(e)),
     }
+}
+
+/// `hmac-secret`: the case's keys from their raw secrets, as a firmware holding a shared secret builds
+/// them (no JWK parsing linked).
+#[cfg(feature = "hmac-secret")]
+fn hmac_keys(keys: &mut KeySet<MAX_KEYS>, secrets: &[(&str, &[u8])]) -> Result<(), Error> {
+    for &(kid, secret) in secrets {
+        let key = apiward::jwt::Key::hmac(secret)?;
+        let key = if kid.is_empty() { key } else { key.with_kid(kid)? };
+        keys.push(key).map_err(|_| Error::InvalidKey)?;
+    }
+    Ok(())
 }
 
 /// Runs every compiled-in JWT vector.
