@@ -26,7 +26,7 @@ pub struct Decision {
 
 const fn ceil_secs(ns: u64) -> u64 {
     let whole = ns / NANOS_PER_SECOND;
-    if ns % NANOS_PER_SECOND == 0 {
+    if ns.is_multiple_of(NANOS_PER_SECOND) {
         whole
     } else {
         whole.saturating_add(1)

@@ -89,7 +89,7 @@ pub fn retry_after<'a>(buf: &'a mut [u8], decision: &Decision) -> Result<&'a str
 pub fn ratelimit_policy<'a>(buf: &'a mut [u8], name: &str, quota: &Quota) -> Result<&'a str, Error> {
     check_name(name)?;
     let period = quota.period_ns();
-    let window = (period / NANOS_PER_SECOND).saturating_add(u64::from(period % NANOS_PER_SECOND != 0));
+    let window = (period / NANOS_PER_SECOND).saturating_add(u64::from(!period.is_multiple_of(NANOS_PER_SECOND)));
     let mut out = Out::new(buf);
     out.push(b"\"")?;
     out.push(name.as_bytes())?;

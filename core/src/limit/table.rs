@@ -158,8 +158,10 @@ fn reduce(hash: u64, buckets: u64) -> usize {
 }
 
 impl<const N: usize> Limiter<N> {
-    const SHAPE: () =
-        assert!(N > 0 && N % BUCKET_SLOTS == 0, "a Limiter needs a positive multiple of BUCKET_SLOTS (4) slots");
+    const SHAPE: () = assert!(
+        N > 0 && N.is_multiple_of(BUCKET_SLOTS),
+        "a Limiter needs a positive multiple of BUCKET_SLOTS (4) slots"
+    );
     const BUCKETS: usize = N / BUCKET_SLOTS;
 
     /// An empty table for `quota`, with the secret hash `seed` (read it from the OS RNG once per

@@ -144,7 +144,7 @@ impl<'a> Decimal<'a> {
             base = base * base % m;
             power >>= 1;
         }
-        rest * factor % m == 0
+        (rest * factor).is_multiple_of(m)
     }
 
     /// Exact comparison with a schema number.

@@ -1198,13 +1198,13 @@ fn target(index: usize) -> Result<u16, PatternError> {
 /// other). Only an unambiguous subset is recognised — class members are ASCII letters, digits, the
 /// punctuation ``_ . @ : / + ~ ! # % & ' , ; = < >`` and space, ranges between two such characters,
 /// `\d`, `\w`, `\t` `\n` `\r` `\f` `\v`, and `\` + ASCII punctuation; the quantifier is none, `+`,
-/// `*`, `?`, `{n}`, `{n,}` or `{n,m}` with `n ≤ m ≤` [`MAX_REPEAT`]. Everything else (a negated
-/// class, `\s`, a non-ASCII member, a lazy quantifier, `[`, `^` or `-` in positions ECMA-262 reads
-/// specially) is left to [`Program`], which also reports any syntax error.
+/// `*`, `?`, `{n}`, `{n,}` or `{n,m}` (lazy forms too: same yes/no answer) within the program's
+/// instruction budget (`{4,100}` is a run, `{4,200}` is too complex for either). Everything else (a
+/// negated class, `\s`, a non-ASCII member, `[`, `^` or `-` in positions ECMA-262 reads specially)
+/// is left to [`Program`], which also reports any syntax or complexity error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClassRun {
-    /// Bit `c` set: the ASCII character `c` is a member (four words so the type needs 4-byte alignment
-    /// only, which keeps [`PatternRef`](super::PatternRef) at its size on 32-bit targets).
+    /// Bit `c` set: the ASCII character `c` is a member (four 32-bit words: 4-byte alignment only).
     members: [u32; 4],
     min: u16,
     /// `u16::MAX` for no upper bound (an explicit bound is at most [`MAX_REPEAT`]).
@@ -1317,6 +1317,15 @@ impl ClassRun {
             None => u16::MAX,
         };
         if min > MAX_REPEAT {
+            return None;
+        }
+        // The program refuses long repetitions as too complex (each repeated class is an
+        // instruction): decline them too, conservatively, so that they stay errors either way.
+        let instructions = match max {
+            u16::MAX => min + 2,
+            max => min + 2 * (max as u32 - min),
+        };
+        if instructions > (BODY_CAPACITY - 4) as u32 {
             return None;
         }
         let min = min as u16;
@@ -1549,7 +1558,21 @@ mod tests {
             assert_eq!(ClassRun::parse(source), None, "{source}");
         }
         assert_eq!(ClassRun::parse("^[a-z]$").map(|r| (r.min, r.max)), Some((1, 1)));
-        assert_eq!(ClassRun::parse("^[a-z]{0,1000}$").map(|r| (r.min, r.max)), Some((0, 1000)));
+        assert_eq!(ClassRun::parse("^[a-z]{0,100}$").map(|r| (r.min, r.max)), Some((0, 100)));
+        // Whatever the program refuses as too complex, ClassRun declines (so it stays an error).
+        for min in (0..=300).step_by(7) {
+            for max in [None, Some(min), Some(min + 1), Some(min + 60), Some(min + 130), Some(1000)] {
+                let source = match max {
+                    None => std::format!("^[a-z]{{{min},}}$"),
+                    Some(max) => std::format!("^[a-z]{{{min},{max}}}$"),
+                };
+                if ClassRun::parse(&source).is_some() {
+                    assert!(Program::compile(&source).is_ok(), "{source}");
+                }
+            }
+        }
+        assert_eq!(ClassRun::parse("^[a-z]{4,200}$"), None);
+        assert!(ClassRun::parse("^[a-z]{4,100}$").is_some());
         assert_eq!(ClassRun::parse("^[a-z]{7,}$").map(|r| (r.min, r.max)), Some((7, u16::MAX)));
     }
 

@@ -13,6 +13,14 @@
 mod stack;
 mod vectors;
 
+// `hmac-secret` replaces JWKS import with raw HMAC secrets: meaningful only for the HS256-only
+// footprint image (other key types would never be imported, and the full vectors need JWK rules).
+#[cfg(all(
+    feature = "hmac-secret",
+    any(not(feature = "footprint"), feature = "jwt-es256", feature = "jwt-rs256", feature = "jwt-eddsa")
+))]
+compile_error!("`hmac-secret` is for footprint images with `jwt-hs256` as the only JWT algorithm");
+
 use cortex_m_rt::{entry, exception, ExceptionFrame};
 use cortex_m_semihosting::{debug, hprintln};
 // Test images print the panic message (none is expected: the core never panics on any input).
