@@ -55,7 +55,7 @@ unit:
 features:
 	$(CARGO) test -p apiward --no-default-features --features hmac --lib
 	$(CARGO) test -p apiward --no-default-features --features hs256 --lib
-	for f in "" ecdsa es256 es384 es512 hs256 hs384 hs512 rsa eddsa pem ring "es256 ring"; do $(CARGO) rustc -p apiward --lib --no-default-features --features "$$f" -- -D warnings; done
+	for f in "" ecdsa es256 es384 es512 hs256 hs384 hs512 rsa eddsa eddsa-tables pem ring "es256 ring"; do $(CARGO) rustc -p apiward --lib --no-default-features --features "$$f" -- -D warnings; done
 
 # no_std, no alloc: the core cross-builds for bare-metal Cortex-M and WebAssembly.
 cross:

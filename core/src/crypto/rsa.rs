@@ -8,7 +8,7 @@
 //! sound because keys and signatures are public.
 
 use super::hash::{Digest, Hash};
-use crypto_bigint::{Limb, NonZero, Uint, Word, U2048, U3072, U4096, U6144, U8192};
+use crypto_bigint::{Limb, Word};
 
 /// Largest modulus accepted, in bits.
 const MAX_BITS: usize = 8192;
@@ -31,8 +31,8 @@ pub(crate) enum RsaKeyError {
 pub(crate) struct RsaPublicKey {
     /// The modulus, big-endian, left-aligned: `n[..n_len]` is significant, with no leading zero.
     n: [u8; MAX_BYTES],
-    /// `R² mod n`, big-endian, `n_len` bytes, where `R = 2^w` and `w` is the width (2048, 3072,
-    /// 4096, 6144 or 8192 bits) of the integers this modulus is computed on. Precomputed once.
+    /// `R² mod n`, big-endian, `n_len` bytes, where `R = 2^w` and `w` is the width of the integers
+    /// this modulus is computed on (`n_len` rounded up to whole limbs). Precomputed once.
     r2: [u8; MAX_BYTES],
     /// Length of the modulus in bytes (256..=1024).
     n_len: usize,
@@ -119,13 +119,7 @@ impl RsaPublicKey {
         self.e_bytes.get_mut(..e.len()).ok_or(RsaKeyError::Invalid)?.copy_from_slice(e);
         self.r2.fill(0);
         let r2_out = self.r2.get_mut(..n.len()).ok_or(RsaKeyError::Invalid)?;
-        let ok = match width(n_bits) {
-            Width::W2048 => r2_sized::<{ U2048::LIMBS }>(n, r2_out),
-            Width::W3072 => r2_sized::<{ U3072::LIMBS }>(n, r2_out),
-            Width::W4096 => r2_sized::<{ U4096::LIMBS }>(n, r2_out),
-            Width::W6144 => r2_sized::<{ U6144::LIMBS }>(n, r2_out),
-            Width::W8192 => r2_sized::<{ U8192::LIMBS }>(n, r2_out),
-        };
+        let ok = montgomery_r2(n, r2_out);
         if !ok {
             return Err(RsaKeyError::Invalid);
         }
@@ -217,80 +211,106 @@ impl RsaPublicKey {
         let out = out.get_mut(..k)?;
         let n = self.modulus();
         let r2 = self.r2.get(..k)?;
-        // The narrowest integer that holds the modulus: RSA-2048 runs on 2048-bit integers.
-        let ok = match width(self.bits()) {
-            Width::W2048 => rsavp1_sized::<{ U2048::LIMBS }>(n, r2, self.e, signature, out),
-            Width::W3072 => rsavp1_sized::<{ U3072::LIMBS }>(n, r2, self.e, signature, out),
-            Width::W4096 => rsavp1_sized::<{ U4096::LIMBS }>(n, r2, self.e, signature, out),
-            Width::W6144 => rsavp1_sized::<{ U6144::LIMBS }>(n, r2, self.e, signature, out),
-            Width::W8192 => rsavp1_sized::<{ U8192::LIMBS }>(n, r2, self.e, signature, out),
-        };
+        let ok = rsavp1_limbs(n, r2, self.e, signature, out);
         ok.then_some(out)
     }
 }
 
-/// The fixed integer widths a modulus is computed on.
-#[derive(Clone, Copy)]
-enum Width {
-    W2048,
-    W3072,
-    W4096,
-    W6144,
-    W8192,
+/// Limbs of the largest modulus (`Limb` is the target's machine word: 32 or 64 bits).
+const MAX_LIMBS: usize = MAX_BYTES / Limb::BYTES;
+/// Bits per limb.
+const LIMB_BITS: usize = Limb::BYTES * 8;
+
+/// Limbs the arithmetic for a modulus of `n_len` bytes runs on; `R = 2^(limbs · Limb::BITS)`.
+///
+/// One width per modulus size, chosen at run time, instead of a copy of the arithmetic per fixed
+/// width: the code is the same for every key size (about 14 KiB less flash on Cortex-M than five
+/// const-generic widths), and only the loop bounds change.
+const fn limb_count(n_len: usize) -> usize {
+    n_len.div_ceil(Limb::BYTES)
 }
 
-/// The narrowest width that holds a modulus of `bits` bits (callers have bounded `bits` to 8192).
-fn width(bits: usize) -> Width {
-    match bits {
-        0..=2048 => Width::W2048,
-        2049..=3072 => Width::W3072,
-        3073..=4096 => Width::W4096,
-        4097..=6144 => Width::W6144,
-        _ => Width::W8192,
-    }
-}
-
-/// `R² mod n` for `R = 2^(LIMBS · Limb::BITS)`, written big-endian into all of `out`.
-// Not inlined: each width (and each padding scheme) then has its own stack frame, instead of one
-// frame as large as all of them together (14 KiB measured on Cortex-M for the key import).
+/// `R² mod n` for the modulus `n_be` (big-endian, no leading zero, odd, at least 2048 bits), written
+/// big-endian into all of `out`. False if anything does not fit.
+///
+/// Computed without division: `x = 2^(bits−1)` is below `n`; doubling it modulo `n` up to
+/// `2^(w + w/32) = R·2^(w/32)` (w = limbs · Limb::BITS, a multiple of 32) costs at most
+/// `w/32 + 1 + (w − bits)` doublings, and five Montgomery squarings then take `R·2^a` to `R·2^(32a)`
+/// = `R·R`.
+// Not inlined: its three modulus-sized temporaries are a frame of their own, not part of the import's.
 #[inline(never)]
-fn r2_sized<const LIMBS: usize>(n: &[u8], out: &mut [u8]) -> bool {
-    let Some(n) = uint_from_be::<LIMBS>(n) else {
+fn montgomery_r2(n_be: &[u8], out: &mut [u8]) -> bool {
+    let len = limb_count(n_be.len());
+    let mut n_buf = [Limb::ZERO; MAX_LIMBS];
+    let mut x_buf = [Limb::ZERO; MAX_LIMBS];
+    let mut t_buf = [Limb::ZERO; MAX_LIMBS];
+    let (Some(n), Some(x), Some(t)) = (n_buf.get_mut(..len), x_buf.get_mut(..len), t_buf.get_mut(..len)) else {
         return false;
     };
-    let Some(n) = Option::<NonZero<Uint<LIMBS>>>::from(NonZero::new(n)) else {
-        return false;
-    };
-    // R mod n = (R − 1) mod n + 1, never n itself since n is odd and > 1.
-    let r = Uint::<LIMBS>::MAX.rem_vartime(&n).wrapping_add(&Uint::ONE);
-    let r2 = Uint::rem_wide_vartime(r.square_wide(), &n);
-    uint_to_be(&r2, out)
-}
-
-/// `s^e mod n` on `LIMBS`-limb integers, written big-endian into `out` (exactly `n.len()` bytes).
-/// `r2` is `R² mod n`. False when `s >= n` or anything does not fit.
-#[inline(never)]
-fn rsavp1_sized<const LIMBS: usize>(n: &[u8], r2: &[u8], e: u64, s: &[u8], out: &mut [u8]) -> bool {
-    let (Some(n), Some(r2), Some(s)) = (uint_from_be::<LIMBS>(n), uint_from_be::<LIMBS>(r2), uint_from_be::<LIMBS>(s))
-    else {
-        return false;
-    };
-    if s >= n || r2 >= n {
+    if !limbs_from_be(n_be, n) {
         return false;
     }
-    let n = n.as_limbs();
+    let n: &[Limb] = n;
     let Some(n_inv) = neg_inv(n) else {
         return false;
     };
-    let base = mont_mul(s.as_limbs(), r2.as_limbs(), n, n_inv); // s·R mod n
-    let acc = pow_vartime(&base, e, n, n_inv);
-    let m = mont_mul(&acc, Uint::<LIMBS>::ONE.as_limbs(), n, n_inv); // back out of Montgomery form
-    uint_to_be(&Uint::new(m), out)
+    let Some(top_bit) = bit_len(n_be).checked_sub(1) else {
+        return false;
+    };
+    let Some(word) = x.get_mut(top_bit / LIMB_BITS) else {
+        return false;
+    };
+    *word = Limb(1 << (top_bit % LIMB_BITS));
+    let w = len.saturating_mul(LIMB_BITS);
+    let Some(doublings) = (w + w / 32).checked_sub(top_bit) else {
+        return false;
+    };
+    for _ in 0..doublings {
+        double_mod(x, n);
+    }
+    for _ in 0..5 {
+        mont_mul(t, x, x, n, n_inv);
+        x.copy_from_slice(t);
+    }
+    limbs_to_be(x, out)
+}
+
+/// `s^e mod n`, written big-endian into `out` (exactly `n_be.len()` bytes). `r2_be` is `R² mod n`
+/// (see [`montgomery_r2`]). False when `s >= n` or anything does not fit.
+// Not inlined, for the same reason as `montgomery_r2`.
+#[inline(never)]
+fn rsavp1_limbs(n_be: &[u8], r2_be: &[u8], e: u64, s_be: &[u8], out: &mut [u8]) -> bool {
+    let len = limb_count(n_be.len());
+    let mut bufs = [[Limb::ZERO; MAX_LIMBS]; 4];
+    let [n_buf, a_buf, b_buf, c_buf] = &mut bufs;
+    let (Some(n), Some(a), Some(b), Some(c)) =
+        (n_buf.get_mut(..len), a_buf.get_mut(..len), b_buf.get_mut(..len), c_buf.get_mut(..len))
+    else {
+        return false;
+    };
+    if !limbs_from_be(n_be, n) || !limbs_from_be(s_be, a) || !limbs_from_be(r2_be, b) {
+        return false;
+    }
+    let n: &[Limb] = n;
+    if !less_than(a, n) || !less_than(b, n) {
+        return false;
+    }
+    let Some(n_inv) = neg_inv(n) else {
+        return false;
+    };
+    mont_mul(c, a, b, n, n_inv); // base = s·R mod n
+    pow_vartime(a, b, c, e, n, n_inv); // a = base^e (Montgomery form)
+    c.fill(Limb::ZERO);
+    if let Some(low) = c.first_mut() {
+        *low = Limb::ONE;
+    }
+    mont_mul(b, a, c, n, n_inv); // back out of Montgomery form
+    limbs_to_be(b, out)
 }
 
 /// `−n⁻¹ mod 2^Limb::BITS` for odd `n` (Newton–Hensel: each step doubles the correct low bits,
 /// starting from 3 correct bits, since n·n ≡ 1 mod 8). `None` for an even or empty `n`.
-fn neg_inv<const LIMBS: usize>(n: &[Limb; LIMBS]) -> Option<Limb> {
+fn neg_inv(n: &[Limb]) -> Option<Limb> {
     let n0 = n.first()?.0;
     if n0 & 1 == 0 {
         return None;
@@ -302,10 +322,43 @@ fn neg_inv<const LIMBS: usize>(n: &[Limb; LIMBS]) -> Option<Limb> {
     Some(Limb(inv.wrapping_neg()))
 }
 
-/// Montgomery product `a·b·R⁻¹ mod n` (CIOS, HAC 14.36), for `a, b < n`, odd `n`; result `< n`.
-/// Variable-time in the final subtraction only; all inputs here are public.
-fn mont_mul<const LIMBS: usize>(a: &[Limb; LIMBS], b: &[Limb; LIMBS], n: &[Limb; LIMBS], n_inv: Limb) -> [Limb; LIMBS] {
-    let mut t = [Limb::ZERO; LIMBS];
+/// `a < b` for integers of the same limb count (variable-time: public values only).
+fn less_than(a: &[Limb], b: &[Limb]) -> bool {
+    for (x, y) in a.iter().rev().zip(b.iter().rev()) {
+        if x.0 != y.0 {
+            return x.0 < y.0;
+        }
+    }
+    false
+}
+
+/// `a -= b` modulo `2^(len · Limb::BITS)`, for slices of the same length.
+fn sub_in_place(a: &mut [Limb], b: &[Limb]) {
+    let mut borrow = Limb::ZERO;
+    for (a_i, &b_i) in a.iter_mut().zip(b) {
+        (*a_i, borrow) = a_i.sbb(b_i, borrow);
+    }
+}
+
+/// `x = 2x mod n` for `x < n`.
+fn double_mod(x: &mut [Limb], n: &[Limb]) {
+    let mut carry: Word = 0;
+    for x_i in x.iter_mut() {
+        let top = x_i.0 >> (Limb::BITS - 1);
+        x_i.0 = (x_i.0 << 1) | carry;
+        carry = top;
+    }
+    // 2x < 2n: one subtraction brings it below n (the wrap-around absorbs a carried-out bit).
+    if carry != 0 || !less_than(x, n) {
+        sub_in_place(x, n);
+    }
+}
+
+/// Montgomery product `t = a·b·R⁻¹ mod n` (CIOS, HAC 14.36), for `a, b < n`, odd `n`, all of the
+/// same limb count; result `< n`. Variable-time in the final subtraction only; all inputs here are
+/// public.
+fn mont_mul(t: &mut [Limb], a: &[Limb], b: &[Limb], n: &[Limb], n_inv: Limb) {
+    t.fill(Limb::ZERO);
     let mut t_hi = Limb::ZERO;
     let n0 = n.first().copied().unwrap_or(Limb::ZERO);
     for &b_i in b {
@@ -334,48 +387,45 @@ fn mont_mul<const LIMBS: usize>(a: &[Limb; LIMBS], b: &[Limb; LIMBS], n: &[Limb;
         t_hi = t_top.wrapping_add(c);
     }
     // Here t < 2n: subtract n once if t ≥ n.
-    let mut d = [Limb::ZERO; LIMBS];
-    let mut borrow = Limb::ZERO;
-    for ((d_j, &t_j), &n_j) in d.iter_mut().zip(&t).zip(n) {
-        (*d_j, borrow) = t_j.sbb(n_j, borrow);
-    }
-    if t_hi.0 != 0 || borrow.0 == 0 {
-        d
-    } else {
-        t
+    if t_hi.0 != 0 || !less_than(t, n) {
+        sub_in_place(t, n);
     }
 }
 
-/// `base^e` (all in Montgomery form) by left-to-right square-and-multiply over the bits of `e`
-/// (variable-time: `e` and `base` are public). For e = 65537: 16 squarings, one multiplication.
-fn pow_vartime<const LIMBS: usize>(base: &[Limb; LIMBS], e: u64, n: &[Limb; LIMBS], n_inv: Limb) -> [Limb; LIMBS] {
+/// `acc = base^e` (all in Montgomery form) by left-to-right square-and-multiply over the bits of `e`
+/// (variable-time: `e` and `base` are public), with `tmp` as scratch. For e = 65537: 16 squarings,
+/// one multiplication.
+fn pow_vartime(acc: &mut [Limb], tmp: &mut [Limb], base: &[Limb], e: u64, n: &[Limb], n_inv: Limb) {
     let top = 63u32.saturating_sub(e.leading_zeros());
-    let mut acc = *base;
+    acc.copy_from_slice(base);
     for i in (0..top).rev() {
-        acc = mont_mul(&acc, &acc, n, n_inv);
+        mont_mul(tmp, acc, acc, n, n_inv);
         if (e >> i) & 1 == 1 {
-            acc = mont_mul(&acc, base, n, n_inv);
+            mont_mul(acc, tmp, base, n, n_inv);
+        } else {
+            acc.copy_from_slice(tmp);
         }
     }
-    acc
 }
 
-/// A big-endian byte string as a `LIMBS`-limb integer; `None` if it does not fit.
-fn uint_from_be<const LIMBS: usize>(be: &[u8]) -> Option<Uint<LIMBS>> {
-    let mut words: [Word; LIMBS] = [0; LIMBS];
+/// A big-endian byte string into the (zeroed) limbs `out`; false if it does not fit.
+fn limbs_from_be(be: &[u8], out: &mut [Limb]) -> bool {
     for (i, chunk) in be.rchunks(Limb::BYTES).enumerate() {
         let word = chunk.iter().fold(0, |acc: Word, &b| (acc << 8) | Word::from(b));
         if word != 0 {
-            *words.get_mut(i)? = word;
+            let Some(limb) = out.get_mut(i) else {
+                return false;
+            };
+            *limb = Limb(word);
         }
     }
-    Some(Uint::from_words(words))
+    true
 }
 
 /// Writes `x` big-endian into all of `out`; false if `x` does not fit in `out.len()` bytes.
-fn uint_to_be<const LIMBS: usize>(x: &Uint<LIMBS>, out: &mut [u8]) -> bool {
+fn limbs_to_be(x: &[Limb], out: &mut [u8]) -> bool {
     let mut dst = out.iter_mut().rev();
-    for b in x.as_words().iter().flat_map(|w| w.to_le_bytes()) {
+    for b in x.iter().flat_map(|w| w.0.to_le_bytes()) {
         match dst.next() {
             Some(d) => *d = b,
             None if b != 0 => return false,

@@ -51,7 +51,7 @@ pub(crate) struct Frame<'s, 'a> {
 
 /// One remembered item of a `uniqueItems` array.
 #[derive(Clone, Copy)]
-enum Seen<'a> {
+pub(crate) enum Seen<'a> {
     Null,
     Bool(bool),
     Number(&'a str),
@@ -117,14 +117,19 @@ enum At<'n> {
     Member(&'n str),
 }
 
-/// `U`: slots of the `uniqueItems` table — [`MAX_UNIQUE_ITEMS`] when the schema has such an array, else 0
-/// (so the common schema pays nothing for it).
-pub(crate) struct Engine<'s, 'a, 'e, const U: usize> {
+/// The `uniqueItems` table: the scalar items seen so far in the owning array.
+pub(crate) type UniqueTable<'a> = heapless::Vec<Seen<'a>, MAX_UNIQUE_ITEMS>;
+
+/// One validation pass. Not generic over the optional tables (they are borrowed, `None` when the
+/// schema does not need them), so the engine's code exists once in a binary.
+pub(crate) struct Engine<'s, 'a, 'e> {
     schema: &'s Schema<'s>,
     limits: Limits,
     frames: &'e mut Frames<'s, 'a>,
     sink: Sink<'e>,
-    unique: heapless::Vec<Seen<'a>, U>,
+    /// The `uniqueItems` table, present when the schema has such an array (the common schema pays no
+    /// stack for it).
+    unique: Option<&'e mut UniqueTable<'a>>,
     /// The frame depth of the array that owns `unique`, if any.
     unique_owner: Option<usize>,
     /// The last pattern compiled from source, by address and length of its text. `None` when the
@@ -132,7 +137,7 @@ pub(crate) struct Engine<'s, 'a, 'e, const U: usize> {
     cached_pattern: Option<&'e mut PatternCache>,
 }
 
-impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
+impl<'s, 'a, 'e> Engine<'s, 'a, 'e> {
     #[inline(always)]
     pub(crate) fn new(
         schema: &'s Schema<'s>,
@@ -140,8 +145,9 @@ impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
         sink: Sink<'e>,
         cache: Option<&'e mut PatternCache>,
         frames: &'e mut Frames<'s, 'a>,
+        unique: Option<&'e mut UniqueTable<'a>>,
     ) -> Self {
-        Engine { schema, limits, frames, sink, unique: heapless::Vec::new(), unique_owner: None, cached_pattern: cache }
+        Engine { schema, limits, frames, sink, unique, unique_owner: None, cached_pattern: cache }
     }
 
     pub(crate) fn into_sink(self) -> Sink<'e> {
@@ -387,7 +393,9 @@ impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
                 self.push(Container::Array(rules))?;
                 if rules.unique_items && self.unique_owner.is_none() {
                     self.unique_owner = Some(self.depth());
-                    self.unique.clear();
+                    if let Some(table) = self.unique.as_deref_mut() {
+                        table.clear();
+                    }
                 }
                 Ok(())
             }
@@ -463,7 +471,7 @@ impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
             }
         }
         if let Some(divisor) = rules.multiple_of {
-            let multiple = divisor != 0 && i128::from(value) % i128::from(divisor) == 0;
+            let multiple = divisor != 0 && value.unsigned_abs().is_multiple_of(divisor);
             if !multiple {
                 self.violation(
                     Code::MultipleOf,
@@ -544,11 +552,16 @@ impl<'s, 'a, 'e, const U: usize> Engine<'s, 'a, 'e, U> {
             Event::Str(s) => Seen::Str(s, string_hash(s)),
             _ => return Ok(()),
         };
-        let duplicate = self.unique.iter().any(|earlier| same(earlier, &seen));
-        if duplicate {
+        let Some(table) = self.unique.as_deref_mut() else {
+            // No table (`run` always lends one to a schema with `uniqueItems`): refuse rather than
+            // skip the check.
+            self.unique_owner = None;
+            return self.violation(Code::NotUnique, Some(count_num(MAX_UNIQUE_ITEMS)), At::Value);
+        };
+        if table.iter().any(|earlier| same(earlier, &seen)) {
             return self.violation(Code::NotUnique, None, At::Value);
         }
-        match self.unique.push(seen) {
+        match table.push(seen) {
             Ok(()) => Ok(()),
             Err(_) => {
                 // More items than the table holds: refuse rather than skip the check.

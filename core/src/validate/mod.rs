@@ -65,7 +65,7 @@ pub use schema::{
     SchemaError, StringRules, MAX_PROPERTIES, MAX_UNIQUE_ITEMS,
 };
 
-use engine::{Engine, Frames, PatternCache, Sink};
+use engine::{Engine, Frames, PatternCache, Sink, UniqueTable};
 
 impl Default for Error {
     /// A placeholder (`syntax` at the root) for filling error buffers.
@@ -119,14 +119,14 @@ fn run_frames(
 ) -> (usize, bool) {
     let mut frames = Frames::new();
     if schema.uses_unique_items() {
-        run_engine::<MAX_UNIQUE_ITEMS>(schema, body, limits, sink, cache, &mut frames)
+        run_with_unique_table(schema, body, limits, sink, cache, &mut frames)
     } else {
-        run_engine::<0>(schema, body, limits, sink, cache, &mut frames)
+        run_engine(schema, body, limits, sink, cache, &mut frames, None)
     }
 }
 
 #[inline(never)]
-fn run_engine<'s, 'a, const U: usize>(
+fn run_with_unique_table<'s, 'a>(
     schema: &'s Schema<'s>,
     body: &'a [u8],
     limits: &Limits,
@@ -134,7 +134,21 @@ fn run_engine<'s, 'a, const U: usize>(
     cache: Option<&mut PatternCache>,
     frames: &mut Frames<'s, 'a>,
 ) -> (usize, bool) {
-    let mut engine = Engine::<U>::new(schema, *limits, sink, cache, frames);
+    let mut table = UniqueTable::new();
+    run_engine(schema, body, limits, sink, cache, frames, Some(&mut table))
+}
+
+#[inline(never)]
+fn run_engine<'s, 'a>(
+    schema: &'s Schema<'s>,
+    body: &'a [u8],
+    limits: &Limits,
+    sink: Sink<'_>,
+    cache: Option<&mut PatternCache>,
+    frames: &mut Frames<'s, 'a>,
+    unique: Option<&mut UniqueTable<'a>>,
+) -> (usize, bool) {
+    let mut engine = Engine::new(schema, *limits, sink, cache, frames, unique);
     engine.run(body);
     match engine.into_sink() {
         Sink::All { stored, any, .. } => (stored, any),

@@ -127,10 +127,14 @@ impl<'a> Decimal<'a> {
         if d.is_zero() {
             return true;
         }
-        let m = u128::from(divisor);
-        let mut rest = 0u128;
+        // Modular arithmetic on u64 without division (a 128-bit remainder is several KiB of code on
+        // 32-bit targets): every intermediate value stays below `m`.
+        let m = divisor;
+        let mut rest = 0u64;
         for i in 0..d.len {
-            rest = (rest * 10 + u128::from(d.digit(i))) % m;
+            let twice = add_mod(rest, rest, m);
+            let eight = add_mod(add_mod(twice, twice, m), add_mod(twice, twice, m), m);
+            rest = add_mod(add_mod(eight, twice, m), u64::from(d.digit(i)) % m, m);
         }
         // The value is digits × 10^(magnitude - len); the power is reduced by squaring.
         let zeros = d.magnitude.saturating_sub(i64::try_from(d.len).unwrap_or(i64::MAX));
@@ -139,12 +143,12 @@ impl<'a> Decimal<'a> {
         let mut factor = 1 % m;
         while power > 0 {
             if power & 1 == 1 {
-                factor = factor * base % m;
+                factor = mul_mod(factor, base, m);
             }
-            base = base * base % m;
+            base = mul_mod(base, base, m);
             power >>= 1;
         }
-        (rest * factor).is_multiple_of(m)
+        mul_mod(rest, factor, m) == 0
     }
 
     /// Exact comparison with a schema number.
@@ -159,6 +163,31 @@ impl<'a> Decimal<'a> {
     pub(crate) fn eq_decimal(&self, other: &Decimal<'_>) -> bool {
         compare(&self.digits, &other.digits) == Ordering::Equal
     }
+}
+
+/// `(a + b) mod m` for `a, b < m`.
+fn add_mod(a: u64, b: u64, m: u64) -> u64 {
+    let (sum, carried) = a.overflowing_add(b);
+    // The true sum is below 2m, so one subtraction of m (wrapping past a carried-out bit) suffices.
+    if carried || sum >= m {
+        sum.wrapping_sub(m)
+    } else {
+        sum
+    }
+}
+
+/// `(a · b) mod m` for `a, b < m`, by doubling and adding.
+fn mul_mod(a: u64, mut b: u64, m: u64) -> u64 {
+    let mut product = 0;
+    let mut addend = a;
+    while b > 0 {
+        if b & 1 == 1 {
+            product = add_mod(product, addend, m);
+        }
+        addend = add_mod(addend, addend, m);
+        b >>= 1;
+    }
+    product
 }
 
 /// Writes `value`'s decimal digits into `buf`, returning them.
@@ -282,6 +311,32 @@ mod tests {
         assert!(d("18446744073709551615").is_multiple_of(u64::MAX));
         assert!(!d("2.5").is_multiple_of(1));
         assert!(!d("3").is_multiple_of(0));
+    }
+
+    /// The division-free modular arithmetic against 128-bit remainders, on divisors near `u64::MAX`
+    /// (where the sums carry out of 64 bits), powers of two and small primes.
+    #[test]
+    fn multiples_agree_with_wide_arithmetic() {
+        extern crate std;
+        let divisors = [1u64, 2, 3, 7, 10, 1024, 999_999_937, u64::MAX / 3, u64::MAX - 58, u64::MAX - 1, u64::MAX];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for &m in &divisors {
+            for _ in 0..200 {
+                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                let (a, b) = (state % m, state.rotate_left(29) % m);
+                assert_eq!(u128::from(add_mod(a, b, m)), (u128::from(a) + u128::from(b)) % u128::from(m));
+                assert_eq!(u128::from(mul_mod(a, b, m)), (u128::from(a) * u128::from(b)) % u128::from(m));
+                // digits × 10^zeros with a 20-digit mantissa, exactly as a 128-bit model computes it.
+                let zeros = state % 40;
+                let text = std::format!("{}{}e{zeros}", state, state.rotate_left(7) % 10);
+                let mantissa = u128::from(state) * 10 + u128::from(state.rotate_left(7) % 10);
+                let mut model = mantissa % u128::from(m);
+                for _ in 0..zeros {
+                    model = model * 10 % u128::from(m);
+                }
+                assert_eq!(d(&text).is_multiple_of(m), model == 0, "{text} / {m}");
+            }
+        }
     }
 
     #[test]

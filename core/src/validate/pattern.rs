@@ -621,7 +621,15 @@ impl CharSet {
     /// Sorts the ranges and merges overlapping or adjacent ones.
     fn normalize(&mut self) {
         let Some(ranges) = self.ranges.get_mut(..self.len) else { return };
-        ranges.sort_unstable();
+        // Insertion sort: at most MAX_RANGES entries, at schema compile time only, and a few dozen
+        // bytes of code where `sort_unstable` is over a kilobyte on small targets.
+        for index in 1..ranges.len() {
+            let mut at = index;
+            while at > 0 && ranges.get(at - 1) > ranges.get(at) {
+                ranges.swap(at - 1, at);
+                at -= 1;
+            }
+        }
         let mut kept = 0usize;
         for index in 0..ranges.len() {
             let Some(&(lo, hi)) = ranges.get(index) else { break };

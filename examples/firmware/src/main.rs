@@ -70,6 +70,45 @@ impl Report {
     }
 }
 
+/// `Display` stand-ins for `{:?}` in verdict lines: `Debug` formatting of strings would link
+/// `core::fmt`'s escaping and its Unicode tables (about 4 KiB of harness in a footprint image).
+pub mod show {
+    use core::fmt::{Display, Formatter, Result};
+
+    /// A string in double quotes (the vectors' paths and codes contain no quote or control character).
+    pub struct Quoted<'a>(pub &'a str);
+
+    impl Display for Quoted<'_> {
+        fn fmt(&self, f: &mut Formatter<'_>) -> Result {
+            write!(f, "\"{}\"", self.0)
+        }
+    }
+
+    /// `Some(x)` as `x`, `None` as `none`.
+    pub struct Opt<T>(pub Option<T>);
+
+    impl<T: Display> Display for Opt<T> {
+        fn fmt(&self, f: &mut Formatter<'_>) -> Result {
+            match &self.0 {
+                Some(v) => write!(f, "{v}"),
+                None => f.write_str("none"),
+            }
+        }
+    }
+
+    /// `Ok(x)` as `ok x`, `Err(e)` as `err e`.
+    pub struct Res<T, E>(pub core::result::Result<T, E>);
+
+    impl<T: Display, E: Display> Display for Res<T, E> {
+        fn fmt(&self, f: &mut Formatter<'_>) -> Result {
+            match &self.0 {
+                Ok(v) => write!(f, "ok {v}"),
+                Err(e) => write!(f, "err {e}"),
+            }
+        }
+    }
+}
+
 /// Pass/fail counters.
 pub struct Tally {
     pub passed: u32,

@@ -4,6 +4,7 @@
 use apiward::limit::{self, Decision, FullPolicy, Limiter, Quota};
 
 use super::data::{QuotaSpec, Scenario, HEADERS, LIMIT_SCENARIOS, LIMIT_SEED, QUOTA_ERRORS};
+use crate::show::{Opt, Res};
 use crate::{stack, Report, Tally};
 
 fn quota_of(q: &QuotaSpec) -> Result<Quota, limit::Error> {
@@ -56,7 +57,7 @@ pub fn run(tally: &mut Tally, report: &mut Report) {
     }
     for q in QUOTA_ERRORS {
         let got = quota_of(&q.quota).err().map(|e| e.code());
-        tally.check(got == q.error, format_args!("limit quota {}: {:?} (expected {:?})", q.name, got, q.error));
+        tally.check(got == q.error, format_args!("limit quota {}: {} (expected {})", q.name, Opt(got), Opt(q.error)));
     }
     let mut buf = [0u8; 128];
     for h in HEADERS {
@@ -77,6 +78,6 @@ pub fn run(tally: &mut Tally, report: &mut Report) {
             _ => Err("vector not understood"),
         };
         let ok = got == h.expect;
-        tally.check(ok, format_args!("limit header {}: {:?} (expected {:?})", h.name, got, h.expect));
+        tally.check(ok, format_args!("limit header {}: {} (expected {})", h.name, Res(got), Res(h.expect)));
     }
 }

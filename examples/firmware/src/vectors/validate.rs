@@ -7,6 +7,7 @@ use apiward::validate::{self, compile, Error, Limits, Literal, Node, Program, Pr
 use super::data::{
     Group, LimitsSpec, COMPILE_ERRORS, GROUPS, PATTERN_PROGRAMS, SCHEMA_CAPACITY, VALIDATE_OMITTED, VALIDATE_SKIPPED,
 };
+use crate::show::{Opt, Quoted, Res};
 use crate::{stack, Report, Tally};
 
 const NODES: usize = SCHEMA_CAPACITY;
@@ -86,7 +87,7 @@ fn run_group(group: &Group, tally: &mut Tally, report: &mut Report) {
         Err(e) => {
             tally.check(
                 false,
-                format_args!("validate {}: schema refused: {} at {:?}", group.name, e.code(), e.path.as_str()),
+                format_args!("validate {}: schema refused: {} at {}", group.name, e.code(), Quoted(e.path.as_str())),
             );
             return;
         }
@@ -109,14 +110,14 @@ fn run_group(group: &Group, tally: &mut Tally, report: &mut Report) {
                 tally.check(
                     same,
                     format_args!(
-                        "validate {} / {}: {} error(s), first {} at {:?} (expected {} at {:?}, {} in all)",
+                        "validate {} / {}: {} error(s), first {} at {} (expected {} at {}, {} in all)",
                         group.name,
                         case.name,
                         n,
                         first.code(),
-                        first.path.as_str(),
+                        Quoted(first.path.as_str()),
                         want[0].1,
-                        want[0].0,
+                        Quoted(want[0].0),
                         want.len()
                     ),
                 );
@@ -124,11 +125,11 @@ fn run_group(group: &Group, tally: &mut Tally, report: &mut Report) {
             (want, found, first) => tally.check(
                 false,
                 format_args!(
-                    "validate {} / {}: got all={:?} first={:?}, expected {}",
+                    "validate {} / {}: got all={} first={}, expected {}",
                     group.name,
                     case.name,
-                    found,
-                    first.err().map(|e| e.code()),
+                    Res(found.map(|()| "valid")),
+                    Opt(first.err().map(|e| e.code())),
                     if want.is_some() { "errors" } else { "valid" }
                 ),
             ),
@@ -147,12 +148,12 @@ fn run_compile_error(case: &super::data::CompileCase, tally: &mut Tally, report:
         Some(e) => tally.check(
             ok,
             format_args!(
-                "validate compile {}: {} at {:?} (expected {} at {:?})",
+                "validate compile {}: {} at {} (expected {} at {})",
                 case.name,
                 e.code(),
-                e.path.as_str(),
+                Quoted(e.path.as_str()),
                 case.code,
-                case.path
+                Quoted(case.path)
             ),
         ),
         None => tally.check(false, format_args!("validate compile {}: accepted (expected {})", case.name, case.code)),
