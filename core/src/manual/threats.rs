@@ -19,7 +19,7 @@
 //! | Ed25519 malleability and small-order keys | `verify_strict` (canonical S, no small-order R or A); small-order public keys are `weak_key` at import. | vectors `signatures.json`, Wycheproof |
 //! | HMAC timing | Tags are compared in constant time (`hmac::Mac::verify_slice`). | code review: `crypto::verify_hmac` |
 //! | Weak keys | HMAC secrets ≥ hash size (32/48/64 bytes), RSA moduli 2048–8192 bits, no small-order Ed25519 points; a weak JWKS member can never verify a token (`weak_key`). | vectors `key_strength.json`; `jwt_rsa.rs` |
-//! | RSA arithmetic errors | Own fixed-size Montgomery arithmetic on `crypto-bigint` limbs, round-tripped at 2048–8192 bits including odd sizes. | `jwt_rsa.rs`; Wycheproof |
+//! | RSA arithmetic errors | Own Montgomery arithmetic on `crypto-bigint` limbs, one width per modulus (its own limb count), round-tripped at 2048–8192 bits including odd sizes. | `jwt_rsa.rs`; Wycheproof |
 //!
 //! ## Parser differentials and resource exhaustion
 //!
