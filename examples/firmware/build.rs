@@ -201,32 +201,73 @@ fn jwt_cases(root: &Path, footprint: bool, budget: usize) -> Jwt {
             jwt.max_token = jwt.max_token.max(token.len());
             jwt.data += token.len();
             jwt.kept += 1;
-            let u32_opt = |k: &str| opt(p.get(k).and_then(Value::as_u64));
             writeln!(
                 jwt.out,
                 "    JwtCase {{ file: {}, name: {}, op: {}, token: {}, jwks: {index}, now: {}, expect: {expect},\n      \
-                 policy: PolicySpec {{ algorithms: {}, issuers: {}, audiences: {}, leeway: {}, max_token_bytes: {}, \
-                 require: {}, has_require: {}, allow_missing_exp: {}, typ: {}, max_age: {} }} }},",
+                 policy: {} }},",
                 str_lit(file),
                 str_lit(case["name"].as_str().expect("name")),
                 str_lit(&op),
                 bytes_lit(token.as_bytes()),
                 case["now"].as_i64().expect("now"),
-                str_slice(&algs),
-                str_slice(&strings(p.get("issuer"))),
-                str_slice(&strings(p.get("audience"))),
-                u32_opt("leeway"),
-                u32_opt("max_token_bytes"),
-                str_slice(&strings(p.get("require"))),
-                p.get("require").is_some(),
-                p.get("allow_missing_exp").and_then(Value::as_bool) == Some(true),
-                opt(p.get("typ").and_then(Value::as_str).map(str_lit)),
-                u32_opt("max_age"),
+                policy_expr(p, &algs),
             )
             .unwrap();
         }
     }
     jwt
+}
+
+/// The vector's policy as a constant `Policy` expression (the builders are `const fn`), as a firmware
+/// would write its policy: nothing interprets policy text at run time, and a footprint image links
+/// only the rules its policy uses.
+fn policy_expr(p: &Value, algs: &[String]) -> String {
+    let variants: Vec<String> = algs.iter().map(|a| format!("Algorithm::{a}")).collect();
+    let mut expr = format!("Policy::new(AlgorithmSet::from_slice(&[{}]))", variants.join(", "));
+    let issuers = strings(p.get("issuer"));
+    if !issuers.is_empty() {
+        expr += &format!(".issuers({})", str_slice(&issuers));
+    }
+    let audiences = strings(p.get("audience"));
+    if !audiences.is_empty() {
+        expr += &format!(".audiences({})", str_slice(&audiences));
+    }
+    let number = |k: &str| p.get(k).map(|v| v.as_u64().unwrap_or_else(|| panic!("policy {k}: {v}")));
+    if let Some(leeway) = number("leeway") {
+        expr += &format!(".leeway({leeway})");
+    }
+    if let Some(max) = number("max_token_bytes") {
+        expr += &format!(".max_token_bytes({max})");
+    }
+    if p.get("require").is_some() {
+        let claims: Vec<String> = strings(p.get("require"))
+            .iter()
+            .map(|name| {
+                let variant = match name.as_str() {
+                    "iss" => "Iss",
+                    "sub" => "Sub",
+                    "aud" => "Aud",
+                    "exp" => "Exp",
+                    "nbf" => "Nbf",
+                    "iat" => "Iat",
+                    "jti" => "Jti",
+                    other => panic!("policy requires an unknown claim {other:?}"),
+                };
+                format!("Claim::{variant}")
+            })
+            .collect();
+        expr += &format!(".require(ClaimSet::from_slice(&[{}]))", claims.join(", "));
+    }
+    if p.get("allow_missing_exp").and_then(Value::as_bool) == Some(true) {
+        expr += ".allow_missing_exp()";
+    }
+    if let Some(typ) = p.get("typ").and_then(Value::as_str) {
+        expr += &format!(".typ({})", str_lit(typ));
+    }
+    if let Some(max_age) = number("max_age") {
+        expr += &format!(".max_age({max_age})");
+    }
+    expr
 }
 
 fn quota_lit(q: &Value) -> String {

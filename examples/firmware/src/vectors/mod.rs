@@ -10,19 +10,8 @@ pub mod validate;
 /// The data: one `JwtCase` per kept JWT vector, the limiter scenarios, the validation groups.
 #[allow(dead_code)]
 pub mod data {
-    /// The policy of a JWT vector, as written in the file (built into a `jwt::Policy` at run time).
-    pub struct PolicySpec {
-        pub algorithms: &'static [&'static str],
-        pub issuers: &'static [&'static str],
-        pub audiences: &'static [&'static str],
-        pub leeway: Option<u64>,
-        pub max_token_bytes: Option<u64>,
-        pub require: &'static [&'static str],
-        pub has_require: bool,
-        pub allow_missing_exp: bool,
-        pub typ: Option<&'static str>,
-        pub max_age: Option<u64>,
-    }
+    #[allow(unused_imports)] // the generated policies name only what the vectors use
+    use apiward::jwt::{Algorithm, AlgorithmSet, Claim, ClaimSet, Policy};
 
     /// The expected verdict: the claims JSON text (the token's payload) or the error code.
     pub enum Expect {
@@ -39,7 +28,8 @@ pub mod data {
         /// Index into `JWKS`.
         pub jwks: usize,
         pub now: i64,
-        pub policy: PolicySpec,
+        /// The vector's policy, written by `build.rs` as a constant expression.
+        pub policy: Policy<'static>,
         pub expect: Expect,
     }
 
