@@ -552,23 +552,23 @@ impl<'s, 'a, 'e> Engine<'s, 'a, 'e> {
             Event::Str(s) => Seen::Str(s, string_hash(s)),
             _ => return Ok(()),
         };
-        let Some(table) = self.unique.as_deref_mut() else {
-            // No table (`run` always lends one to a schema with `uniqueItems`): refuse rather than
-            // skip the check.
+        // No table lent (`run` lends one to every schema with `uniqueItems`) behaves as a table with
+        // no room: the check refuses rather than being skipped.
+        let stored = match self.unique.as_deref_mut() {
+            Some(table) => {
+                if table.iter().any(|earlier| same(earlier, &seen)) {
+                    return self.violation(Code::NotUnique, None, At::Value);
+                }
+                table.push(seen).is_ok()
+            }
+            None => false,
+        };
+        if !stored {
+            // More items than the table holds: refuse rather than skip the check.
             self.unique_owner = None;
             return self.violation(Code::NotUnique, Some(count_num(MAX_UNIQUE_ITEMS)), At::Value);
-        };
-        if table.iter().any(|earlier| same(earlier, &seen)) {
-            return self.violation(Code::NotUnique, None, At::Value);
         }
-        match table.push(seen) {
-            Ok(()) => Ok(()),
-            Err(_) => {
-                // More items than the table holds: refuse rather than skip the check.
-                self.unique_owner = None;
-                self.violation(Code::NotUnique, Some(count_num(MAX_UNIQUE_ITEMS)), At::Value)
-            }
-        }
+        Ok(())
     }
 }
 

@@ -133,7 +133,8 @@ impl<'a> Decimal<'a> {
         let mut rest = 0u64;
         for i in 0..d.len {
             let twice = add_mod(rest, rest, m);
-            let eight = add_mod(add_mod(twice, twice, m), add_mod(twice, twice, m), m);
+            let four = add_mod(twice, twice, m);
+            let eight = add_mod(four, four, m);
             rest = add_mod(add_mod(eight, twice, m), u64::from(d.digit(i)) % m, m);
         }
         // The value is digits × 10^(magnitude - len); the power is reduced by squaring.
