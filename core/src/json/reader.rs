@@ -8,7 +8,9 @@
 //! specialised loop [`object_members`] that checks a top-level object's members straight from the
 //! bytes, with the same verdicts, handing only nested containers to a [`Reader`].
 
-use super::value::{short_fingerprint, skip_string, skip_value, JsonStr};
+#[cfg(not(feature = "compact-json"))]
+use super::value::short_fingerprint;
+use super::value::{skip_string, skip_value, JsonStr};
 use super::{JsonError, MAX_DEPTH};
 
 /// One step of a JSON text, in document order.
@@ -93,6 +95,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[cfg(not(feature = "compact-json"))]
     /// A reader whose one value starts at byte `pos` of `text` (used to check a container nested in
     /// an object that the fast member loop is walking; [`Reader::skip`] then stops right after it).
     pub(super) fn at(text: &'a str, pos: usize, max_depth: usize) -> Self {
@@ -425,6 +428,7 @@ fn stop_mask(w: u64) -> u64 {
         & HIGHS
 }
 
+#[cfg(not(feature = "compact-json"))]
 /// The common member name: the eight bytes from `start` (just after the opening quote) hold the
 /// whole name, plain, and its closing quote. Returns its length and those bytes as a
 /// little-endian word, so the name is checked and fingerprinted from a single load.
@@ -436,6 +440,7 @@ fn short_name(bytes: &[u8], start: usize) -> Option<(usize, u64)> {
     (stops != 0 && bytes.get(start + len) == Some(&b'"')).then_some((len, word))
 }
 
+#[cfg(not(feature = "compact-json"))]
 /// Validates the scalar (string, number, literal) starting at `pos` and returns the offset just
 /// after it; anything else (a container, a stray byte, the end of input) is a syntax error.
 #[inline(always)]
@@ -455,6 +460,7 @@ fn scan_scalar(text: &str, pos: usize) -> Result<usize, JsonError> {
     }
 }
 
+#[cfg(not(feature = "compact-json"))]
 /// The names already seen in one object, for duplicate detection without allocation: a 32-bit
 /// fingerprint per name while the table lasts, with an exact rescan of the object only when a
 /// fingerprint matches (a duplicate, or a rare collision); past the table, a rescan per name.
@@ -468,6 +474,7 @@ struct NameTable {
     body: usize,
 }
 
+#[cfg(not(feature = "compact-json"))]
 impl NameTable {
     fn new(body: usize) -> Self {
         NameTable { seen: 0, fingerprints: [0; FINGERPRINTS], len: 0, body }
@@ -520,6 +527,7 @@ fn earlier_name_equals(text: &str, start: usize, end: usize, name: JsonStr<'_>) 
     }
 }
 
+#[cfg(not(feature = "compact-json"))]
 /// Validates the object whose `{` is at `open` (at depth 0 of a document nested at most
 /// `max_depth` levels, already capped), handing each member to `on_member`, and returns the offset
 /// just after its `}`.

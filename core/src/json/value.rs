@@ -303,6 +303,7 @@ impl<'a> JsonStr<'a> {
     }
 }
 
+#[cfg(not(feature = "compact-json"))]
 /// [`JsonStr::fingerprint`] of an unescaped name of `len` ≤ 8 bytes, given a word whose `len` low
 /// (little-endian) bytes are the name: lets the reader hash a short name with one load.
 #[inline]

@@ -47,56 +47,66 @@ impl NumericDate {
         };
         let mantissa_end = rest.iter().position(|b| matches!(b, b'e' | b'E')).unwrap_or(rest.len());
         let (mantissa, exponent_part) = rest.split_at(mantissa_end);
-        let (int_digits, frac_digits) = match mantissa.iter().position(|&b| b == b'.') {
-            Some(dot) => (mantissa.get(..dot)?, mantissa.get(dot + 1..)?),
-            None => (mantissa, &[][..]),
-        };
-        if int_digits.is_empty() || !all_digits(int_digits) || !all_digits(frac_digits) {
-            return None;
-        }
         let exponent = parse_exponent(exponent_part)?;
-
-        // All digits as one sequence; `point` digits of it lie before the decimal point.
-        let digits = Digits { int: int_digits, frac: frac_digits };
-        let leading_zeros = digits.iter().take_while(|&d| d == b'0').count();
-        let last_nonzero = (0..digits.len()).rev().find(|&i| digits.at(i) != b'0');
-        let Some(last_nonzero) = last_nonzero else {
-            return Some(NumericDate::from_seconds(0));
-        };
-        // Position of the decimal point relative to the first significant digit.
-        let point =
-            i64::try_from(int_digits.len()).ok()?.saturating_add(exponent) - i64::try_from(leading_zeros).ok()?;
-        if point > 309 {
+        // The digits before the point (or all of them); the point itself, if any, is skipped below.
+        let int_len = mantissa.iter().position(|&b| b == b'.').unwrap_or(mantissa.len());
+        if int_len == 0 {
             return None;
         }
-        if point == 309 {
-            let sig = digits.iter().skip(leading_zeros);
-            let mut bound = DOUBLE_OVERFLOW_DIGITS.iter().copied();
-            let mut at_or_above = true;
-            for d in sig.chain(core::iter::repeat(b'0')).take(DOUBLE_OVERFLOW_DIGITS.len()) {
-                let b = bound.next().unwrap_or(b'0');
-                if d != b {
-                    at_or_above = d > b;
-                    break;
-                }
-            }
-            if at_or_above {
-                return None;
-            }
-        }
-        let significant_end = last_nonzero + 1 - leading_zeros; // count of significant digits up to the last non-zero
-        let whole_count = usize::try_from(point.max(0)).ok()?;
-        let fractional = i64::try_from(significant_end).ok()? > point;
+        // One pass over the digits as one sequence. The digit at index k (point skipped) lies in the
+        // whole part iff k < `whole_digits`; `significant` counts digits from the first non-zero one,
+        // which is also where the comparison with the double bound runs.
+        let whole_digits = i64::try_from(int_len).ok()?.saturating_add(exponent);
+        let mut k: i64 = 0;
+        let mut leading_zeros: i64 = 0;
+        let mut significant: usize = 0;
+        let mut bound = core::cmp::Ordering::Equal;
         let mut whole: i64 = 0;
         let mut saturated = false;
-        for i in 0..whole_count {
-            let d = digits.at(leading_zeros + i);
-            match whole.checked_mul(10).and_then(|w| w.checked_add(i64::from(d - b'0'))) {
-                Some(w) => whole = w,
-                None => {
-                    saturated = true;
-                    break;
+        let mut fractional = false;
+        for (at, &b) in mantissa.iter().enumerate() {
+            if at == int_len {
+                continue; // the point
+            }
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            let d = b - b'0';
+            if significant == 0 && d == 0 {
+                leading_zeros += 1;
+            } else {
+                if bound.is_eq() {
+                    bound = DOUBLE_OVERFLOW_DIGITS.get(significant).map_or(bound, |&limit| b.cmp(&limit));
                 }
+                significant += 1;
+            }
+            if k < whole_digits {
+                match whole.checked_mul(10).and_then(|w| w.checked_add(i64::from(d))) {
+                    Some(w) if !saturated => whole = w,
+                    _ => saturated = true,
+                }
+            } else if d != 0 {
+                fractional = true;
+            }
+            k += 1;
+        }
+        if significant == 0 {
+            return Some(NumericDate::from_seconds(0));
+        }
+        // Position of the decimal point relative to the first significant digit.
+        let point = whole_digits - leading_zeros;
+        // At 309 digits before the point, digit strings at or above the bound's are out of range (the
+        // bound ends in a non-zero digit, so a shorter string that matched it so far lies below it).
+        if point > 309
+            || (point == 309 && bound.is_ge() && (bound.is_gt() || significant >= DOUBLE_OVERFLOW_DIGITS.len()))
+        {
+            return None;
+        }
+        // Whole-part digits past the written ones are zeros.
+        for _ in k..whole_digits.min(k + 20) {
+            match whole.checked_mul(10) {
+                Some(w) if !saturated => whole = w,
+                _ => saturated = true,
             }
         }
         let seconds = match (negative, saturated) {
@@ -153,32 +163,6 @@ fn parse_exponent(part: &[u8]) -> Option<i64> {
     Some(if negative { -value } else { value })
 }
 
-/// The integer and fraction digits seen as one sequence.
-#[derive(Clone, Copy)]
-struct Digits<'a> {
-    int: &'a [u8],
-    frac: &'a [u8],
-}
-
-impl<'a> Digits<'a> {
-    fn len(self) -> usize {
-        self.int.len() + self.frac.len()
-    }
-
-    fn iter(self) -> impl Iterator<Item = u8> + Clone + 'a {
-        self.int.iter().chain(self.frac.iter()).copied()
-    }
-
-    /// The digit at `i`, or `0` past the end (digits beyond the text are zeros).
-    fn at(self, i: usize) -> u8 {
-        let d = match i.checked_sub(self.int.len()) {
-            None => self.int.get(i),
-            Some(j) => self.frac.get(j),
-        };
-        d.copied().unwrap_or(b'0')
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::NumericDate;
@@ -211,11 +195,81 @@ mod tests {
         assert_eq!(p("1.8e308"), None);
         assert_eq!(p("1.7976931348623159e308"), None);
         assert_eq!(p("-1e400"), None);
+        // Exactly 2^1024 - 2^970, the halfway point that rounds to infinity, and just below it.
+        assert_eq!(p("1.7976931348623158079372897140530341507993413271003782693617377898044e308"), None);
+        assert_eq!(p("17976931348623158079372897140530341507993413271003782693617377898044000e240"), None);
+        assert_eq!(
+            p("1.79769313486231580793728971405303415079934132710037826936173778980439999e308"),
+            Some((i64::MAX, false))
+        );
         assert_eq!(p("1e99999999999999999999999"), None);
         assert_eq!(p("1e-99999999999999999999999"), Some((0, true)));
         assert_eq!(p("0e99999999999999999999999"), Some((0, false)));
         assert_eq!(p("9223372036854775807"), Some((i64::MAX, false)));
         assert_eq!(p("9223372036854775806.5"), Some((9_223_372_036_854_775_806, true)));
+    }
+
+    /// Against the correctly rounded `f64` parser of `core` as the oracle: numbers of at most 12
+    /// significant digits (so no rounding can cross an integer below 1e15) must give the same floor
+    /// and fractional flag, and near the double's limit `None` exactly where the double is infinite.
+    #[test]
+    #[allow(clippy::as_conversions, clippy::cast_precision_loss)] // the oracle is a double; below 1e15 an i64 converts exactly
+    fn agrees_with_the_double_parser() {
+        use core::fmt::Write as _;
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let mut text = heapless::String::<64>::new();
+        for round in 0..200_000 {
+            text.clear();
+            let push = |t: &mut heapless::String<64>, b: u8| t.push(char::from(b)).unwrap();
+            if next(2) == 0 {
+                push(&mut text, b'-');
+            }
+            let near_limit = round % 4 == 0;
+            let int_len = if near_limit { 1 } else { 1 + next(6) };
+            for i in 0..int_len {
+                let d = if i == 0 && int_len > 1 { 1 + next(9) } else { next(10) };
+                push(&mut text, b"0123456789"[usize::try_from(d).unwrap()]);
+            }
+            if near_limit || next(2) == 0 {
+                push(&mut text, b'.');
+                for _ in 0..1 + next(if near_limit { 11 } else { 6 }) {
+                    push(&mut text, b"0123456789"[usize::try_from(next(10)).unwrap()]);
+                }
+            }
+            let exponent = i64::try_from(if near_limit { 306 + next(4) } else { next(41) }).unwrap()
+                - if near_limit { 0 } else { 20 };
+            if near_limit || next(2) == 0 {
+                push(&mut text, if next(2) == 0 { b'e' } else { b'E' });
+                match (exponent < 0, next(2)) {
+                    (true, _) => push(&mut text, b'-'),
+                    (false, 0) => push(&mut text, b'+'),
+                    _ => {}
+                }
+                write!(text, "{}", exponent.unsigned_abs()).unwrap();
+            }
+            let double: f64 = text.parse().unwrap();
+            let ours = NumericDate::parse(&text);
+            if double.is_infinite() {
+                assert_eq!(ours, None, "{text}");
+                continue;
+            }
+            let ours = ours.unwrap_or_else(|| panic!("{text}"));
+            if double.abs() < 1e15 {
+                let floor = ours.seconds() as f64;
+                assert!(floor <= double && double < floor + 1.0, "{text}");
+                assert_eq!(ours.is_fractional(), floor != double, "{text}");
+            } else if double > 1e19 {
+                assert_eq!(ours.seconds(), i64::MAX, "{text}");
+            } else if double < -1e19 {
+                assert_eq!(ours.seconds(), i64::MIN, "{text}");
+            }
+        }
     }
 
     #[test]
