@@ -137,7 +137,7 @@ fn shared_vectors() {
         );
         ran += 1;
     }
-    assert_eq!(ran, 94);
+    assert_eq!(ran, 104);
 }
 
 /// W7 as `const` data equals W7 compiled from its JSON Schema, on the W7/W9 bodies.
@@ -288,4 +288,124 @@ fn projection_drops_undeclared_members() {
     assert_eq!(validate::project(&schema, br#"{"id":}"#, 32, &mut out).unwrap_err().code(), "syntax");
     let deep = format!(r#"{{"secret":{}}}"#, "[".repeat(100));
     assert_eq!(validate::project(&schema, deep.as_bytes(), 32, &mut out).unwrap_err().code(), "too_deep");
+}
+
+/// The official JSON-Schema-Test-Suite, draft 2020-12 (`tests/vectors/validate/json_schema_test_suite.json`,
+/// see the README there). Every group's schema is compiled; a refused schema is a counted, named
+/// compile error (never a silent loosening). For every compiled schema, each test's verdict must
+/// agree with the suite, or be stricter for a reason listed in [`documented_stricter`]; apiward may
+/// never accept what the suite rejects.
+///
+/// apiward refuses keywords that come without the `type` they constrain (JSON Schema lets every
+/// other type through, a loosening apiward will not guess at). So that those keyword tests still
+/// run, a schema without `type` and without `$ref` whose keywords all constrain one type gets that
+/// type added, and only the tests whose data has that type are run (for the others the suite's
+/// answer is "valid" whatever the keyword says).
+#[test]
+fn json_schema_test_suite() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/vectors/validate/json_schema_test_suite.json"
+    ))
+    .unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let mut refused = std::collections::BTreeMap::<&'static str, usize>::new();
+    let (mut compiled, mut agree, mut other_type) = (0, 0, 0);
+    let mut stricter = std::collections::BTreeMap::<(String, &'static str), usize>::new();
+    let mut looser = Vec::new();
+    let mut undocumented = Vec::new();
+    for (file, groups) in doc["files"].as_object().unwrap() {
+        for group in groups.as_array().unwrap() {
+            let (schema, only) = typed_for_suite(&group["schema"]);
+            let schema_text = serde_json::to_vec(&schema).unwrap();
+            let mut buffers = Buffers::for_document(&schema_text);
+            let compiled_schema = match compile(&schema_text, buffers.storage()) {
+                Ok(s) => s,
+                Err(e) => {
+                    *refused.entry(e.code()).or_default() += 1;
+                    continue;
+                }
+            };
+            compiled += 1;
+            for test in group["tests"].as_array().unwrap() {
+                if only.is_some_and(|t| json_type(&test["data"]) != t) {
+                    other_type += 1;
+                    continue;
+                }
+                let body = serde_json::to_vec(&test["data"]).unwrap();
+                let verdict = validate::validate(&compiled_schema, &body, &Limits::DEFAULT);
+                let where_ = || format!("{file} / {} / {}", group["description"], test["description"]);
+                match (verdict, test["valid"].as_bool().unwrap()) {
+                    (Ok(()), true) => agree += 1,
+                    (Err(_), false) => agree += 1,
+                    (Ok(()), false) => looser.push(where_()),
+                    (Err(e), true) => match documented_stricter(file, e.code()) {
+                        Some(_) => *stricter.entry((file.clone(), e.code())).or_default() += 1,
+                        None => undocumented.push(format!("{} ({} at {})", where_(), e.code(), e.path.as_str())),
+                    },
+                }
+            }
+        }
+    }
+    println!("JSON-Schema-Test-Suite draft 2020-12: {compiled} groups compiled, refused {refused:?}");
+    println!("tests: {agree} agree, {other_type} not run (other type), stricter by design {stricter:?}");
+    assert!(looser.is_empty(), "apiward accepts what the suite rejects:\n{}", looser.join("\n"));
+    assert!(undocumented.is_empty(), "stricter without a documented reason:\n{}", undocumented.join("\n"));
+    // Pinned (the suite file is pinned too): a change means the harness or the compiler changed.
+    assert_eq!((compiled, agree), (100, 485));
+}
+
+/// The JSON type name of a suite test's data ("number" for integers too).
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// The schema with the one type its keywords constrain added (see [`json_schema_test_suite`]).
+fn typed_for_suite(schema: &Value) -> (Value, Option<&'static str>) {
+    let Some(members) = schema.as_object() else { return (schema.clone(), None) };
+    if members.contains_key("type") || schema.to_string().contains("\"$ref\"") {
+        return (schema.clone(), None);
+    }
+    let family = |keyword: &str| match keyword {
+        "minLength" | "maxLength" | "pattern" | "format" => Some("string"),
+        "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => Some("number"),
+        "items" | "prefixItems" | "contains" | "minItems" | "maxItems" | "uniqueItems" => Some("array"),
+        "properties"
+        | "required"
+        | "additionalProperties"
+        | "minProperties"
+        | "maxProperties"
+        | "patternProperties"
+        | "propertyNames" => Some("object"),
+        _ => None,
+    };
+    let mut families = members.keys().filter_map(|k| family(k)).collect::<Vec<_>>();
+    families.dedup();
+    match families.as_slice() {
+        [one] => {
+            let mut typed = members.clone();
+            typed.insert("type".into(), Value::from(*one));
+            (Value::Object(typed), Some(*one))
+        }
+        _ => (schema.clone(), None),
+    }
+}
+
+/// Where apiward is deliberately stricter than JSON Schema, and why (docs: `validate` module).
+fn documented_stricter(file: &str, code: &str) -> Option<&'static str> {
+    match (file, code) {
+        (_, "unknown_field") => Some("additionalProperties defaults to false: unknown members are refused"),
+        ("format.json", "format") => Some("formats are assertions, not annotations"),
+        ("optional/format/email.json", "format") => {
+            Some("email: no quoted local parts and no address literals (pragmatic addr-spec)")
+        }
+        _ => None,
+    }
 }

@@ -17,7 +17,7 @@
 //! | `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum` | numbers (the draft-4 boolean form is refused) |
 //! | `multipleOf` | a positive integer |
 //! | `minLength`, `maxLength`, `pattern`, `format` | lengths in Unicode scalar values; formats in [`Format`] |
-//! | `items`, `minItems`, `maxItems`, `uniqueItems` | `items` as one schema (tuple form refused) |
+//! | `items`, `minItems`, `maxItems`, `uniqueItems` | `items` as one schema (tuple form refused); `uniqueItems` only when `items` admits scalars alone (objects and arrays cannot be compared in one pass) |
 //! | `properties`, `required`, `additionalProperties`, `minProperties`, `maxProperties` | `additionalProperties` defaults to **false** (unknown members rejected), unlike JSON Schema |
 //! | `$defs`, `definitions`, `$ref` | local refs `#`, `#/$defs/Name`, `#/definitions/Name` |
 //! | `anyOf` | branches must accept different JSON types (e.g. `Optional[str]`) |
@@ -728,7 +728,12 @@ impl<'a> Compiler<'a> {
         if let Some((name, value)) = k.unique_items {
             self.enter(name);
             match value.as_bool() {
-                Some(true) => rules = rules.unique_items(),
+                // Uniqueness is compared for scalar items only (one pass, no value built): `items`
+                // must admit nothing else, or the keyword would silently pass duplicate objects.
+                Some(true) => match k.items.and_then(|(_, items)| self.document_types(items, 0)) {
+                    Some(mask) if mask & !SCALAR_TYPES == 0 => rules = rules.unique_items(),
+                    _ => return Err(self.error(CompileCode::Unsupported)),
+                },
                 Some(false) => {}
                 None => return Err(self.error(CompileCode::InvalidValue)),
             }
@@ -847,6 +852,8 @@ const INTEGER: u8 = 1 << 2;
 const NUMBER: u8 = 1 << 3;
 const STRING: u8 = 1 << 4;
 const ALL_TYPES: u8 = (1 << 7) - 1;
+/// Every type but array and object.
+const SCALAR_TYPES: u8 = NULL | BOOLEAN | INTEGER | NUMBER | STRING;
 
 type Keyword<'a> = Option<(JsonStr<'a>, Value<'a>)>;
 

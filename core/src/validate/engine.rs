@@ -374,14 +374,18 @@ impl<'s, 'a, 'e> Engine<'s, 'a, 'e> {
             }
             _ => {}
         }
-        self.unique_check(&event)?;
+        // Uniqueness is checked once the item's type is accepted (a wrong type is its own error).
         let node = match expect {
-            Expect::Free => return self.open_free(&event, None),
+            Expect::Free => {
+                self.unique_check(&event)?;
+                return self.open_free(&event, None);
+            }
             Expect::Node(node) => match self.schema.branch_for(node, &event) {
                 Some(node) => node,
                 None => return self.open_free(&event, Some(Code::Type)),
             },
         };
+        self.unique_check(&event)?;
         match (node, event) {
             (Node::Any, event) => self.open_free(&event, None),
             (Node::Never, event) => self.open_free(&event, Some(Code::NotAllowed)),
@@ -550,7 +554,9 @@ impl<'s, 'a, 'e> Engine<'s, 'a, 'e> {
             Event::Bool(b) => Seen::Bool(b),
             Event::Number(n) => Seen::Number(n),
             Event::Str(s) => Seen::Str(s, string_hash(s)),
-            _ => return Ok(()),
+            // An object or array item cannot be compared in one pass: refused, never passed
+            // unchecked (the compiler refuses `uniqueItems` whose items may be containers).
+            _ => return self.violation(Code::NotUnique, None, At::Value),
         };
         // No table lent (`run` lends one to every schema with `uniqueItems`) behaves as a table with
         // no room: the check refuses rather than being skipped.
@@ -707,6 +713,21 @@ fn same(a: &Seen<'_>, b: &Seen<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Rust-built schema can put `uniqueItems` over items of any type; an object or array item is
+    /// then refused, never passed unchecked (compiled schemas cannot get here: see `compile.rs`).
+    #[test]
+    fn unique_items_refuses_container_items() {
+        use crate::validate::{self, Limits};
+        const NODES: &[Node<'static>] = &[Node::Array(ArrayRules::ANY.items(1).unique_items()), Node::Any];
+        let schema = Schema::new(NODES, 0).unwrap();
+        let limits = Limits::DEFAULT;
+        assert_eq!(validate::validate(&schema, br#"["a",1,null,true]"#, &limits), Ok(()));
+        for (body, path) in [(&br#"["a",{"k":1},{"k":1}]"#[..], "/1"), (br#"[1,[2]]"#, "/1")] {
+            let error = validate::validate(&schema, body, &limits).unwrap_err();
+            assert_eq!((error.code(), error.path.as_str()), ("not_unique", path));
+        }
+    }
 
     #[test]
     fn small_int_path_matches_the_decimal_path() {

@@ -146,9 +146,27 @@ impl<'a> Schema<'a> {
         let mut node = node;
         for _ in 0..MAX_ANY_OF_NESTING {
             let Node::AnyOf(branches) = node else { return Some(node) };
-            node = branches.iter().filter_map(|&id| self.node(id)).find(|branch| branch.takes_type_of(event))?;
+            let mut budget = MAX_ANY_OF_VISITS;
+            node = branches
+                .iter()
+                .filter_map(|&id| self.node(id))
+                .find(|branch| self.leads_to(branch, event, &mut budget))?;
         }
         None
+    }
+
+    /// Whether `node` takes the event's JSON type, itself or through nested `anyOf` (an `anyOf` of one
+    /// `anyOf`, as `allOf: [{anyOf: …}]` or a chain of `$ref`s compiles). Bounded by `budget` visits,
+    /// so that a hand-built schema with cyclic `anyOf` cannot make one event expensive.
+    fn leads_to(&self, node: &'a Node<'a>, event: &Event<'_>, budget: &mut usize) -> bool {
+        let Some(left) = budget.checked_sub(1) else { return false };
+        *budget = left;
+        match node {
+            Node::AnyOf(branches) => {
+                branches.iter().filter_map(|&id| self.node(id)).any(|branch| self.leads_to(branch, event, budget))
+            }
+            other => other.takes_type_of(event),
+        }
     }
 
     /// All nodes.
@@ -187,6 +205,9 @@ pub enum Node<'a> {
 
 /// How many nested `anyOf` a value may pass through before it is refused (bounds the dispatch loop).
 const MAX_ANY_OF_NESTING: usize = 8;
+
+/// How many nodes choosing one `anyOf` branch may look at (the branches and their nested `anyOf`).
+const MAX_ANY_OF_VISITS: usize = 64;
 
 impl Node<'_> {
     /// Whether the node could accept a value of the event's JSON type (`false` for `Never` and for a
@@ -361,7 +382,10 @@ impl ArrayRules {
         self
     }
 
-    /// `uniqueItems: true`, for arrays of scalars (at most [`MAX_UNIQUE_ITEMS`] items).
+    /// `uniqueItems: true`, for arrays of scalars (at most [`MAX_UNIQUE_ITEMS`] items). An object or
+    /// array item of such an array is refused (`not_unique`): it cannot be compared in one pass, and
+    /// passing it unchecked would let duplicates through. The compiler refuses `uniqueItems` unless
+    /// `items` admits scalars only.
     pub const fn unique_items(mut self) -> Self {
         self.unique_items = true;
         self
