@@ -56,7 +56,7 @@ features:
 	$(CARGO) test -p apiward --no-default-features --features hmac --lib
 	$(CARGO) test -p apiward --no-default-features --features hs256 --lib
 	# The firmware's JSON path (general reader only) against the JSON suite and the JWT vectors.
-	$(CARGO) test -p apiward --features compact-json --test json_suite --test jwt_vectors --test jwt_rules
+	$(CARGO) test -p apiward --features compact-json --lib --test json_suite --test jwt_vectors --test jwt_rules
 	for f in "" ecdsa es256 es384 es512 hs256 hs384 hs512 rsa eddsa eddsa-tables pem ring "es256 ring" "hs256 compact-json"; do $(CARGO) rustc -p apiward --lib --no-default-features --features "$$f" -- -D warnings; done
 
 # no_std, no alloc: the core cross-builds for bare-metal Cortex-M and WebAssembly.

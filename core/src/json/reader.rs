@@ -5,8 +5,9 @@
 //! by streaming their characters).
 //!
 //! It also holds the scanning primitives (strings eight bytes at a time, numbers, literals) and the
-//! specialised loop [`object_members`] that checks a top-level object's members straight from the
-//! bytes, with the same verdicts, handing only nested containers to a [`Reader`].
+//! specialised loop `object_members` that checks a top-level object's members straight from the
+//! bytes, with the same verdicts, handing only nested containers to a [`Reader`] (left out with the
+//! feature `compact-json`, which reads such objects with the [`Reader`] alone).
 
 #[cfg(not(feature = "compact-json"))]
 use super::value::short_fingerprint;

@@ -385,7 +385,9 @@ impl<'s, 'a, 'e> Engine<'s, 'a, 'e> {
                 None => return self.open_free(&event, Some(Code::Type)),
             },
         };
-        self.unique_check(&event)?;
+        if node.takes_type_of(&event) {
+            self.unique_check(&event)?;
+        }
         match (node, event) {
             (Node::Any, event) => self.open_free(&event, None),
             (Node::Never, event) => self.open_free(&event, Some(Code::NotAllowed)),

@@ -140,32 +140,34 @@ impl<'a> Schema<'a> {
     }
 
     /// The node a value with the JSON type of `event` is checked against: `node` itself, or for an
-    /// `anyOf` the first branch taking that type (`None` when no branch does). Nested `anyOf` are
-    /// followed a bounded number of levels (the compiler flattens them).
+    /// `anyOf` the first branch taking that type, found depth first through nested `anyOf` (what
+    /// `allOf` of one `anyOf`, or a chain of `$ref`s, compiles to); `None` when no branch does. The
+    /// search goes at most [`MAX_ANY_OF_NESTING`] levels deep and looks at most at
+    /// [`MAX_ANY_OF_VISITS`] nodes, so that a cyclic or very deep chain costs a bounded amount per
+    /// value and refuses it (fail closed) rather than looping.
     pub(crate) fn branch_for(&self, node: &'a Node<'a>, event: &Event<'_>) -> Option<&'a Node<'a>> {
-        let mut node = node;
-        for _ in 0..MAX_ANY_OF_NESTING {
-            let Node::AnyOf(branches) = node else { return Some(node) };
-            let mut budget = MAX_ANY_OF_VISITS;
-            node = branches
-                .iter()
-                .filter_map(|&id| self.node(id))
-                .find(|branch| self.leads_to(branch, event, &mut budget))?;
+        if !matches!(node, Node::AnyOf(_)) {
+            return Some(node);
         }
-        None
+        let mut budget = MAX_ANY_OF_VISITS;
+        self.leaf_for(node, event, 0, &mut budget)
     }
 
-    /// Whether `node` takes the event's JSON type, itself or through nested `anyOf` (an `anyOf` of one
-    /// `anyOf`, as `allOf: [{anyOf: …}]` or a chain of `$ref`s compiles). Bounded by `budget` visits,
-    /// so that a hand-built schema with cyclic `anyOf` cannot make one event expensive.
-    fn leads_to(&self, node: &'a Node<'a>, event: &Event<'_>, budget: &mut usize) -> bool {
-        let Some(left) = budget.checked_sub(1) else { return false };
-        *budget = left;
+    fn leaf_for(
+        &self,
+        node: &'a Node<'a>,
+        event: &Event<'_>,
+        level: usize,
+        budget: &mut usize,
+    ) -> Option<&'a Node<'a>> {
+        *budget = budget.checked_sub(1)?;
         match node {
-            Node::AnyOf(branches) => {
-                branches.iter().filter_map(|&id| self.node(id)).any(|branch| self.leads_to(branch, event, budget))
-            }
-            other => other.takes_type_of(event),
+            Node::AnyOf(branches) if level < MAX_ANY_OF_NESTING => branches
+                .iter()
+                .filter_map(|&id| self.node(id))
+                .find_map(|branch| self.leaf_for(branch, event, level + 1, budget)),
+            Node::AnyOf(_) => None,
+            leaf => leaf.takes_type_of(event).then_some(leaf),
         }
     }
 
@@ -203,8 +205,9 @@ pub enum Node<'a> {
     AnyOf(&'a [NodeId]),
 }
 
-/// How many nested `anyOf` a value may pass through before it is refused (bounds the dispatch loop).
-const MAX_ANY_OF_NESTING: usize = 8;
+/// How many nested `anyOf` a value may pass through before it is refused (bounds the search's
+/// recursion; a `$ref` that is not a branch of an `anyOf` counts as one level).
+const MAX_ANY_OF_NESTING: usize = 16;
 
 /// How many nodes choosing one `anyOf` branch may look at (the branches and their nested `anyOf`).
 const MAX_ANY_OF_VISITS: usize = 64;

@@ -1,7 +1,7 @@
 """Writes json_schema_test_suite.json (beside this script) from the JSON-Schema-Test-Suite copy that
 the `jsonschema` Python package ships in its source distribution (`json/tests/`), draft 2020-12:
 every top-level keyword file and the `optional/format/` files. See README.md ("JSON Schema Test
-Suite") for what `core/tests/json_schema_suite.rs` does with it.
+Suite") for what `json_schema_test_suite` in `core/tests/validate_suite.rs` does with it.
 
     pip download --no-deps --no-binary :all: jsonschema==4.26.0 -d /tmp/jss
     python3 generate_json_schema_suite.py /tmp/jss/jsonschema-4.26.0.tar.gz   # writes the file
