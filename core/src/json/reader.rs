@@ -270,8 +270,25 @@ impl<'a> Reader<'a> {
             return Err(JsonError::Syntax);
         }
         let name_start = self.pos;
-        let name = self.string()?;
-        self.check_duplicate(name, name_start)?;
+        // A short plain name (most of them) is found and fingerprinted from one eight-byte load.
+        #[cfg(not(feature = "compact-json"))]
+        let (name, fingerprint) = match short_name(self.text.as_bytes(), name_start + 1) {
+            Some((len, fingerprint)) => {
+                let name = self.text.get(name_start + 1..name_start + 1 + len).ok_or(JsonError::Syntax)?;
+                self.pos = name_start + len + 2;
+                (JsonStr::new(name, false), fingerprint)
+            }
+            None => {
+                let name = self.string()?;
+                (name, name.fingerprint())
+            }
+        };
+        #[cfg(feature = "compact-json")]
+        let (name, fingerprint) = {
+            let name = self.string()?;
+            (name, name.fingerprint())
+        };
+        self.check_duplicate(name, name_start, fingerprint)?;
         self.skip_ws();
         if self.peek() != Some(b':') {
             return Err(JsonError::Syntax);
@@ -281,9 +298,8 @@ impl<'a> Reader<'a> {
         Ok(Event::Name(name))
     }
 
-    fn check_duplicate(&mut self, name: JsonStr<'a>, name_start: usize) -> Result<(), JsonError> {
+    fn check_duplicate(&mut self, name: JsonStr<'a>, name_start: usize, fingerprint: u32) -> Result<(), JsonError> {
         let level = self.depth - 1;
-        let fingerprint = name.fingerprint();
         let base = self.fingerprint_base.get(level).map_or(0, |b| usize::from(*b));
         let seen = self.fingerprints.get(base..self.fingerprint_len).unwrap_or(&[]);
         let overflowed = (self.overflow_bits >> level) & 1 == 1;
@@ -430,15 +446,22 @@ fn stop_mask(w: u64) -> u64 {
 }
 
 #[cfg(not(feature = "compact-json"))]
-/// The common member name: the eight bytes from `start` (just after the opening quote) hold the
-/// whole name, plain, and its closing quote. Returns its length and those bytes as a
-/// little-endian word, so the name is checked and fingerprinted from a single load.
+/// The common member name: at most 15 bytes, plain, its closing quote within the sixteen bytes from
+/// `start` (just after the opening quote). Returns its length and its fingerprint, both from one or
+/// two eight-byte loads.
 #[inline(always)]
-fn short_name(bytes: &[u8], start: usize) -> Option<(usize, u64)> {
-    let word = u64::from_le_bytes(*bytes.get(start..)?.first_chunk::<8>()?);
-    let stops = stop_mask(word);
-    let len = usize::try_from(stops.trailing_zeros() / 8).ok()?;
-    (stops != 0 && bytes.get(start + len) == Some(&b'"')).then_some((len, word))
+fn short_name(bytes: &[u8], start: usize) -> Option<(usize, u32)> {
+    let rest = bytes.get(start..)?;
+    let first = u64::from_le_bytes(*rest.first_chunk::<8>()?);
+    let stops = stop_mask(first);
+    if stops != 0 {
+        let len = usize::try_from(stops.trailing_zeros() / 8).ok()?;
+        return (rest.get(len) == Some(&b'"')).then(|| (len, short_fingerprint(first, None, len)));
+    }
+    let second = u64::from_le_bytes(*rest.get(8..)?.first_chunk::<8>()?);
+    let stops = stop_mask(second);
+    let len = 8 + usize::try_from(stops.trailing_zeros() / 8).ok()?;
+    (stops != 0 && rest.get(len) == Some(&b'"')).then(|| (len, short_fingerprint(first, Some(second), len)))
 }
 
 #[cfg(not(feature = "compact-json"))]
@@ -557,9 +580,9 @@ pub(super) fn object_members<'a>(
             return Err(JsonError::Syntax);
         }
         let (name, after_name, fingerprint) = match short_name(bytes, pos + 1) {
-            Some((len, word)) => {
+            Some((len, fingerprint)) => {
                 let name = text.get(pos + 1..pos + 1 + len).ok_or(JsonError::Syntax)?;
-                (JsonStr::new(name, false), pos + len + 2, short_fingerprint(word, len))
+                (JsonStr::new(name, false), pos + len + 2, fingerprint)
             }
             None => {
                 let (name, after_name) = scan_string(text, pos)?;
@@ -649,4 +672,33 @@ pub(super) fn hex4(bytes: &[u8], pos: usize) -> Option<u32> {
         let digit = char::from(b).to_digit(16)?;
         Some(acc * 16 + digit)
     })
+}
+
+#[cfg(all(test, not(feature = "compact-json")))]
+mod tests {
+    use super::short_name;
+    use crate::json::JsonStr;
+
+    /// The one-or-two-load fingerprint of a short name is the byte-wise one the duplicate check
+    /// compares it with, at every length the fast path takes; longer or escaped names fall back.
+    #[test]
+    fn short_name_fingerprints_match_the_general_ones() {
+        let alphabet = b"abcdefghijklmnopqrstuvwxyz_0123456789";
+        for len in 0..=20 {
+            let name: heapless::String<32> = alphabet.iter().take(len).map(|&b| char::from(b)).collect();
+            let mut text: heapless::String<64> = heapless::String::new();
+            for part in ["\"", name.as_str(), "\":1, padding to sixteen bytes"] {
+                text.push_str(part).unwrap();
+            }
+            let general = JsonStr::new(&name, false).fingerprint();
+            match short_name(text.as_bytes(), 1) {
+                Some((found, fingerprint)) => {
+                    assert!(len <= 15, "{len}");
+                    assert_eq!((found, fingerprint), (len, general), "{len}");
+                }
+                None => assert!(len > 15, "{len}"),
+            }
+        }
+        assert_eq!(short_name(br#""a\"b":1, padding to sixteen"#, 1), None);
+    }
 }

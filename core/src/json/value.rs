@@ -242,6 +242,7 @@ impl<'a> JsonStr<'a> {
     }
 
     /// Whether the unescaped string equals `other`.
+    #[inline]
     pub fn eq_str(&self, other: &str) -> bool {
         if !self.escaped {
             return self.raw == other;
@@ -304,14 +305,24 @@ impl<'a> JsonStr<'a> {
 }
 
 #[cfg(not(feature = "compact-json"))]
-/// [`JsonStr::fingerprint`] of an unescaped name of `len` ≤ 8 bytes, given a word whose `len` low
-/// (little-endian) bytes are the name: lets the reader hash a short name with one load.
+/// [`JsonStr::fingerprint`] of an unescaped name of `len` ≤ 16 bytes, given its first eight bytes as a
+/// little-endian word and, when `len` > 8, the next eight: lets the reader hash a short name from
+/// one or two loads (a whole word is mixed as the byte-wise path mixes eight pushed bytes).
 #[inline]
-pub(super) fn short_fingerprint(word: u64, len: usize) -> u32 {
-    let bits = u32::try_from(8 * len.min(8)).unwrap_or(64);
-    let mask = u64::MAX.checked_shr(64 - bits).unwrap_or(0);
+pub(super) fn short_fingerprint(first: u64, second: Option<u64>, len: usize) -> u32 {
+    let low_bytes = |word: u64, n: usize| {
+        let bits = u32::try_from(8 * n.min(8)).unwrap_or(64);
+        (word & u64::MAX.checked_shr(64 - bits).unwrap_or(0), u64::from(bits / 8))
+    };
     let mut hash = NameHash::default();
-    hash.mix_word(word & mask, u64::from(bits / 8));
+    let (word, bytes) = low_bytes(first, len);
+    hash.mix_word(word, bytes);
+    if let Some(second) = second.filter(|_| len > 8) {
+        let (word, bytes) = low_bytes(second, len - 8);
+        if bytes > 0 {
+            hash.mix_word(word, bytes);
+        }
+    }
     hash.finish()
 }
 
