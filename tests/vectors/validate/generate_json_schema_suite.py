@@ -1,6 +1,7 @@
 """Writes json_schema_test_suite.json (beside this script) from the JSON-Schema-Test-Suite copy that
 the `jsonschema` Python package ships in its source distribution (`json/tests/`), draft 2020-12:
-every top-level keyword file and the `optional/format/` files. See README.md ("JSON Schema Test
+every keyword file, the `optional/` files (bignum, ECMAScript regex, non-BMP regex, …) and the
+`optional/format/` files. See README.md ("JSON Schema Test
 Suite") for what `json_schema_test_suite` in `core/tests/validate_suite.rs` does with it.
 
     pip download --no-deps --no-binary :all: jsonschema==4.26.0 -d /tmp/jss
@@ -32,7 +33,7 @@ def build(tarball: Path) -> str:
             if not member.isfile() or not member.name.startswith(PREFIX) or not member.name.endswith(".json"):
                 continue
             name = member.name[len(PREFIX):]
-            if "/" in name and not name.startswith("optional/format/"):
+            if name.count("/") > 1 and not name.startswith("optional/format/"):
                 continue
             files[name] = json.load(archive.extractfile(member))
     document = {
