@@ -102,8 +102,9 @@ fn document_object<'a>(
     mut on_member: impl FnMut(JsonStr<'a>, &'a str),
 ) -> Result<Value<'a>, JsonError> {
     let mut reader = Reader::new(text, max_depth);
-    reader.next_event()?; // the `{` at `start`
-                          // Inside the one object, every event is a member name or its closing brace.
+    // The `{` at `start`; inside the one object, every event is then a member name or its closing
+    // brace.
+    reader.next_event()?;
     while let Some(Event::Name(name)) = reader.next_event()? {
         on_member(name, reader.skip()?);
     }

@@ -270,8 +270,7 @@ impl<'a> Reader<'a> {
             return Err(JsonError::Syntax);
         }
         let name_start = self.pos;
-        // A short plain name (most of them) is found and fingerprinted from one eight-byte load.
-        #[cfg(not(feature = "compact-json"))]
+        // A short plain name (most of them) is found and fingerprinted from one or two word loads.
         let (name, fingerprint) = match short_name(self.text.as_bytes(), name_start + 1) {
             Some((len, fingerprint)) => {
                 let name = self.text.get(name_start + 1..name_start + 1 + len).ok_or(JsonError::Syntax)?;
@@ -282,11 +281,6 @@ impl<'a> Reader<'a> {
                 let name = self.string()?;
                 (name, name.fingerprint())
             }
-        };
-        #[cfg(feature = "compact-json")]
-        let (name, fingerprint) = {
-            let name = self.string()?;
-            (name, name.fingerprint())
         };
         self.check_duplicate(name, name_start, fingerprint)?;
         self.skip_ws();
@@ -462,6 +456,13 @@ fn short_name(bytes: &[u8], start: usize) -> Option<(usize, u32)> {
     let stops = stop_mask(second);
     let len = 8 + usize::try_from(stops.trailing_zeros() / 8).ok()?;
     (stops != 0 && rest.get(len) == Some(&b'"')).then(|| (len, short_fingerprint(first, Some(second), len)))
+}
+
+/// With `compact-json` every name takes the general path (the word-load code is left out).
+#[cfg(feature = "compact-json")]
+#[inline(always)]
+fn short_name(_bytes: &[u8], _start: usize) -> Option<(usize, u32)> {
+    None
 }
 
 #[cfg(not(feature = "compact-json"))]

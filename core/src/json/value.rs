@@ -319,9 +319,7 @@ pub(super) fn short_fingerprint(first: u64, second: Option<u64>, len: usize) -> 
     hash.mix_word(word, bytes);
     if let Some(second) = second.filter(|_| len > 8) {
         let (word, bytes) = low_bytes(second, len - 8);
-        if bytes > 0 {
-            hash.mix_word(word, bytes);
-        }
+        hash.mix_word(word, bytes);
     }
     hash.finish()
 }

@@ -374,10 +374,9 @@ impl<'s, 'a, 'e> Engine<'s, 'a, 'e> {
             }
             _ => {}
         }
-        // Uniqueness is checked once the item's type is accepted (a wrong type is its own error).
         let node = match expect {
             Expect::Free => {
-                self.unique_check(&event)?;
+                self.unique_check(&event, None)?;
                 return self.open_free(&event, None);
             }
             Expect::Node(node) => match self.schema.branch_for(node, &event) {
@@ -385,9 +384,7 @@ impl<'s, 'a, 'e> Engine<'s, 'a, 'e> {
                 None => return self.open_free(&event, Some(Code::Type)),
             },
         };
-        if node.takes_type_of(&event) {
-            self.unique_check(&event)?;
-        }
+        self.unique_check(&event, Some(node))?;
         match (node, event) {
             (Node::Any, event) => self.open_free(&event, None),
             (Node::Never, event) => self.open_free(&event, Some(Code::NotAllowed)),
@@ -546,11 +543,15 @@ impl<'s, 'a, 'e> Engine<'s, 'a, 'e> {
         }
     }
 
-    /// `uniqueItems`: compares a scalar item of the owning array with the items before it.
+    /// `uniqueItems`: compares a scalar item of the owning array with the items before it, once the
+    /// item's node (`None`: unchecked) takes its type (a wrong type is its own error).
     #[inline]
-    fn unique_check(&mut self, event: &Event<'a>) -> Result<(), Stop> {
+    fn unique_check(&mut self, event: &Event<'a>, node: Option<&Node<'_>>) -> Result<(), Stop> {
         // Inlined for this test alone: nearly every value is outside a `uniqueItems` array.
         if self.unique_owner != Some(self.depth()) || self.depth() == 0 {
+            return Ok(());
+        }
+        if node.is_some_and(|node| !node.takes_type_of(event)) {
             return Ok(());
         }
         self.unique_record(event)
