@@ -434,3 +434,191 @@ fn documented_stricter(file: &str, code: &str) -> Option<&'static str> {
         _ => None,
     }
 }
+
+/// The fast path (`validate/fast.rs`) decides what it can and leaves the rest to the streaming
+/// engine; whatever it decides must be exactly the engine's outcome: the verdict, and every error's
+/// code, path and limit, in order, for the first error and for all errors into buffers of several
+/// sizes. Checked on every shared case body and JSON-Schema-Test-Suite datum, and on mutations of
+/// them (bytes replaced, deleted, inserted, spans duplicated: syntax errors, repeated names, broken
+/// rules, unknown members), with counts showing that the fast path decided many of them, valid and
+/// invalid alike.
+#[test]
+fn fast_path_agrees_with_the_engine() {
+    let mut bodies_by_schema: Vec<(Vec<u8>, Limits, Vec<Vec<u8>>)> = Vec::new();
+    let doc = cases();
+    for group in doc["groups"].as_array().unwrap() {
+        let bodies = group["cases"].as_array().unwrap().iter().map(body_of).collect();
+        bodies_by_schema.push((serde_json::to_vec(&group["schema"]).unwrap(), limits_of(group.get("limits")), bodies));
+    }
+    // Orders of checks that random mutation rarely reaches: a count or unknown-member error is
+    // reported only once the reader has read what it counts (a malformed item or name is a syntax
+    // error first), and a repeated unknown name is a duplicate.
+    let corners: [(&str, &[&str]); 4] = [
+        (
+            r#"{"type":"array","items":{"type":"integer"},"maxItems":1}"#,
+            &["[1,tru]", "[1,\"abc", "[1,-]", "[1,[", "[1,{}]", "[1,2,tru]", "[1,\"a\"]", "[1,2]x"],
+        ),
+        (
+            r#"{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"maxProperties":1}"#,
+            &[r#"{"a":1,"b":tru}"#, r#"{"a":1,"b" 1}"#, r#"{"a":1,"b:1}"#, r#"{"a":1,"a":2}"#, r#"{"a":1,"b":"x"}"#],
+        ),
+        (
+            r#"{"type":"object","properties":{"a":{"type":"integer"}},"required":["a"]}"#,
+            &[r#"{"zz":tru}"#, r#"{"zz":1,"zz":2}"#, r#"{"zz":1,"a":2}"#, r#"{"zz":[1]}"#, r#"{} x"#, r#"{"a":"s"}x"#],
+        ),
+        (
+            r#"{"type":"object","properties":{"a":{"enum":["x",1]},"b":{"anyOf":[{"type":"string"},{"type":"null"}]}}}"#,
+            &[r#"{"a":"y","b":2}"#, r#"{"a":{},"b":[]}"#, r#"{"a":2,"b":nul}"#, r#"{"b":{"c":1}}"#],
+        ),
+    ];
+    for (schema, bodies) in corners {
+        let bodies = bodies.iter().map(|b| b.as_bytes().to_vec()).collect();
+        let tight = Limits::DEFAULT.max_string_bytes(2);
+        bodies_by_schema.push((schema.as_bytes().to_vec(), Limits::DEFAULT, bodies));
+        let bodies = vec![br#"{"a":"toolong"}"#.to_vec(), br#"["toolong"]"#.to_vec(), br#"{"toolong":1}"#.to_vec()];
+        bodies_by_schema.push((schema.as_bytes().to_vec(), tight, bodies));
+    }
+    let suite: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/vectors/validate/json_schema_test_suite.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    for groups in suite["files"].as_object().unwrap().values() {
+        for group in groups.as_array().unwrap() {
+            let bodies = group["tests"].as_array().unwrap().iter().map(|t| serde_json::to_vec(&t["data"]).unwrap());
+            let schema = serde_json::to_vec(&typed_for_suite(&group["schema"]).0).unwrap();
+            bodies_by_schema.push((schema, Limits::DEFAULT, bodies.collect()));
+        }
+    }
+    let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move |bound: usize| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        usize::try_from(rng % u64::try_from(bound.max(1)).unwrap()).unwrap()
+    };
+    const ALPHABET: &[u8] = b"{}[]:,\"\\ 0123456789-+.eEtrufalsn\t\nxu_@\x01\xc3\xa9";
+    let (mut checked, mut decided_valid, mut decided_invalid) = (0usize, 0usize, 0usize);
+    for (schema_text, limits, bodies) in &bodies_by_schema {
+        let mut buffers = Buffers::for_document(schema_text);
+        let Ok(schema) = compile(schema_text, buffers.storage()) else { continue };
+        for body in bodies {
+            let mutations = if body.len() > 2000 { 4 } else { 150 };
+            for round in 0..=mutations {
+                let mut body = body.clone();
+                for _ in 0..(round % 3) + usize::from(round > 0) {
+                    let at = next(body.len() + 1);
+                    match next(5) {
+                        0 if at < body.len() => body[at] = ALPHABET[next(ALPHABET.len())],
+                        1 if at < body.len() => drop(body.drain(at..(at + 1 + next(3)).min(body.len()))),
+                        2 => body.insert(at, ALPHABET[next(ALPHABET.len())]),
+                        3 if at < body.len() => {
+                            let end = (at + 1 + next(24)).min(body.len());
+                            let span = body[at..end].to_vec();
+                            let to = next(body.len() + 1);
+                            body.splice(to..to, span);
+                        }
+                        _ if at < body.len() && body[at].is_ascii_digit() => {
+                            body[at] = b'0' + u8::try_from(next(10)).unwrap()
+                        }
+                        _ => {}
+                    }
+                }
+                if round % 2 == 1 {
+                    // Structural: re-emit the parsed body with members added, dropped, repeated, or
+                    // values swapped for others of other types and sizes.
+                    if let Ok(value) = serde_json::from_slice::<Value>(&body) {
+                        body.clear();
+                        emit_mutated(&value, &mut body, &mut next);
+                    }
+                }
+                let engine = validate::validate_without_fast_path(&schema, &body, limits);
+                assert_eq!(
+                    validate::validate(&schema, &body, limits),
+                    engine,
+                    "first error, body {:?}",
+                    String::from_utf8_lossy(&body)
+                );
+                for size in [0, 1, 3, 16] {
+                    let (mut fast, mut slow) = (vec![Error::default(); size], vec![Error::default(); size]);
+                    let got = validate::validate_all(&schema, &body, limits, &mut fast);
+                    let want = validate::validate_all_without_fast_path(&schema, &body, limits, &mut slow);
+                    assert_eq!(got, want, "all errors ({size}), body {:?}", String::from_utf8_lossy(&body));
+                    let n = want.err().unwrap_or(0).min(size);
+                    assert_eq!(fast[..n], slow[..n], "all errors ({size}), body {:?}", String::from_utf8_lossy(&body));
+                }
+                if validate::fast_path_decides(&schema, &body, limits) {
+                    if engine.is_ok() {
+                        decided_valid += 1;
+                    } else {
+                        decided_invalid += 1;
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    println!(
+        "fast path vs engine: {checked} bodies, fast path decided {decided_valid} valid, {decided_invalid} invalid"
+    );
+    assert!(checked > 100_000, "{checked}");
+    assert!(
+        decided_valid > checked / 20 && decided_invalid > checked / 20,
+        "{decided_valid} / {decided_invalid} of {checked}"
+    );
+}
+
+/// Writes `value` as JSON, now and then changed: a member repeated, dropped or added (`zz`), a value
+/// replaced by a scalar or container of another type or size, an array item repeated.
+fn emit_mutated(value: &Value, out: &mut Vec<u8>, next: &mut dyn FnMut(usize) -> usize) {
+    const SWAPS: [&str; 12] =
+        ["null", "true", "0", "-1", "9999", "1.5", "1e400", "12345678901234567890", "\"\"", "\"x@y.z\"", "{}", "[1]"];
+    if next(12) == 0 {
+        out.extend_from_slice(SWAPS[next(SWAPS.len())].as_bytes());
+        return;
+    }
+    match value {
+        Value::Object(members) => {
+            let mut emitted = Vec::new();
+            if next(8) == 0 {
+                emitted.push(("zz", &Value::Bool(true)));
+            }
+            for (name, value) in members {
+                let copies = match next(16) {
+                    0 => 0,
+                    1 => 2,
+                    _ => 1,
+                };
+                emitted.extend(std::iter::repeat_n((name.as_str(), value), copies));
+            }
+            out.push(b'{');
+            for (i, (name, value)) in emitted.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(serde_json::to_string(name).unwrap().as_bytes());
+                out.push(b':');
+                emit_mutated(value, out, next);
+            }
+            out.push(b'}');
+        }
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                emit_mutated(item, out, next);
+                if next(16) == 0 {
+                    out.push(b',');
+                    emit_mutated(item, out, next);
+                }
+            }
+            out.push(b']');
+        }
+        scalar => out.extend_from_slice(serde_json::to_string(scalar).unwrap().as_bytes()),
+    }
+}

@@ -1,8 +1,9 @@
 //! Arbitrary request bodies against fixed schemas (the W7/W8 workloads, a pydantic-style schema with
 //! `$defs`, a free-form map) under default and tight limits.
 //!
-//! Checks, for every input: no panic; `validate` (first error) and `validate_all` agree on the verdict
-//! and on the first error; a body the strict JSON reader rejects is never accepted; every error path
+//! Checks, for every input: no panic; the fast path decides exactly as the streaming engine alone
+//! (`validate_without_fast_path`, `validate_all_without_fast_path`); `validate` (first error) and
+//! `validate_all` agree on the verdict and on the first error; a body the strict JSON reader rejects is never accepted; every error path
 //! is a JSON Pointer (empty or starting with `/`); projection never panics, and what it writes is
 //! strict JSON that validates wherever the input did.
 #![no_main]
@@ -71,6 +72,13 @@ fuzz_target!(|body: &[u8]| {
             let first = validate::validate(schema, body, &limits);
             let mut errors = [validate::Error::default(); 6];
             let all = validate::validate_all(schema, body, &limits, &mut errors);
+            // The fast path decides exactly as the streaming engine alone would.
+            assert_eq!(first, validate::validate_without_fast_path(schema, body, &limits), "fast path: first error");
+            let mut engine_errors = [validate::Error::default(); 6];
+            let engine_all = validate::validate_all_without_fast_path(schema, body, &limits, &mut engine_errors);
+            assert_eq!(all, engine_all, "fast path: all errors");
+            let n = all.err().unwrap_or(0);
+            assert_eq!(errors[..n], engine_errors[..n], "fast path: all errors");
             match (&first, all) {
                 (Ok(()), Ok(())) => assert!(json_ok, "accepted a body the strict reader rejects"),
                 (Err(e), Err(n)) => {

@@ -338,7 +338,7 @@ impl<'a> Reader<'a> {
 /// Validates the number starting at `pos` (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`) and
 /// returns the offset just after it.
 #[inline(always)]
-pub(super) fn scan_number(bytes: &[u8], start: usize) -> Result<usize, JsonError> {
+pub(crate) fn scan_number(bytes: &[u8], start: usize) -> Result<usize, JsonError> {
     let mut pos = start;
     if bytes.get(pos) == Some(&b'-') {
         pos += 1;
@@ -371,8 +371,8 @@ pub(super) fn scan_number(bytes: &[u8], start: usize) -> Result<usize, JsonError
 
 /// Validates the string whose opening quote is at `pos`; returns its content view and the offset
 /// just after the closing quote.
-#[inline]
-pub(super) fn scan_string(text: &str, pos: usize) -> Result<(JsonStr<'_>, usize), JsonError> {
+#[inline(always)]
+pub(crate) fn scan_string(text: &str, pos: usize) -> Result<(JsonStr<'_>, usize), JsonError> {
     let (end, escaped) = string_end(text.as_bytes(), pos).ok_or(JsonError::Syntax)?;
     let content = text.get(pos + 1..end).ok_or(JsonError::Syntax)?;
     Ok((JsonStr::new(content, escaped), end + 1))
@@ -634,7 +634,7 @@ fn digits(bytes: &[u8], mut pos: usize) -> usize {
 }
 
 #[inline]
-pub(super) fn skip_ws_at(bytes: &[u8], mut pos: usize) -> usize {
+pub(crate) fn skip_ws_at(bytes: &[u8], mut pos: usize) -> usize {
     while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(pos) {
         pos += 1;
     }

@@ -203,7 +203,7 @@ pub struct JsonStr<'a> {
 }
 
 impl<'a> JsonStr<'a> {
-    pub(super) fn new(content: &'a str, escaped: bool) -> Self {
+    pub(crate) fn new(content: &'a str, escaped: bool) -> Self {
         JsonStr { raw: content, escaped }
     }
 

@@ -70,6 +70,7 @@
 //! | Values echoed into error responses (XSS, data leaks) | Errors carry a JSON Pointer, a stable code and the schema limit — never the value. | `validate_suite.rs` |
 //! | SSRF through user-supplied URLs | `format: https-url`: https only, no userinfo, no private/loopback/link-local/metadata literals or numeric-host tricks (`2130706433`, `0x7f.1`). DNS names that *resolve* privately need the caller's connect-time check. | `validate/format.rs` tests |
 //! | Schemas that silently enforce less than they say | Unknown keywords, unsupported forms (`oneOf`, tuple `items`, draft-4 `exclusiveMaximum`, type-less constraints) are compile errors, never ignored. | vectors `compile_errors` |
+//! | A fast path that disagrees with the validator (two readers of one body) | The schema-directed fast path (`validate/fast.rs`) decides only bodies it can follow and uses the engine's own scanners and rule checks; on a syntax error, a broken limit, a repeated name or any unusual shape it gives up and the streaming engine decides alone. Its outcome — verdict and every error's code, path and limit — must equal the engine's. | `validate_suite.rs` (`fast_path_agrees_with_the_engine`: every shared body and suite datum plus ~120 000 mutations, all-errors buffers of four sizes); fuzz `validate_body` asserts equality on every input |
 //!
 //! ## Out of scope
 //!

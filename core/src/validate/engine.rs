@@ -83,7 +83,7 @@ pub(crate) enum Sink<'e> {
 
 impl Sink<'_> {
     /// Records an error; `true` means stop now.
-    fn report(&mut self, error: Error) -> bool {
+    pub(super) fn report(&mut self, error: Error) -> bool {
         match self {
             Sink::First(slot) => {
                 **slot = Some(error);
@@ -427,82 +427,11 @@ impl<'s, 'a, 'e> Engine<'s, 'a, 'e> {
     }
 
     fn number(&mut self, text: &'a str, rules: &NumberRules, integer: bool) -> Result<(), Stop> {
-        // The common case, a plain integer that fits an i64, compared without the decimal machinery.
-        if let Some(value) = small_int(text) {
-            return self.small_number(value, rules);
-        }
-        let Some(value) = Decimal::parse(text) else { return self.violation(Code::Syntax, None, At::Value) };
-        if integer && !value.is_integer() {
-            return self.violation(Code::Type, None, At::Value);
-        }
-        if let Some(bound) = rules.minimum {
-            let order = value.cmp_num(&bound.value);
-            if order.is_lt() || (bound.exclusive && order.is_eq()) {
-                self.violation(Code::Minimum, Some(bound.value), At::Value)?;
-            }
-        }
-        if let Some(bound) = rules.maximum {
-            let order = value.cmp_num(&bound.value);
-            if order.is_gt() || (bound.exclusive && order.is_eq()) {
-                self.violation(Code::Maximum, Some(bound.value), At::Value)?;
-            }
-        }
-        if let Some(divisor) = rules.multiple_of {
-            if !value.is_multiple_of(divisor) {
-                self.violation(
-                    Code::MultipleOf,
-                    Some(Num::int(i64::try_from(divisor).unwrap_or(i64::MAX))),
-                    At::Value,
-                )?;
-            }
-        }
-        Ok(())
-    }
-
-    /// [`Engine::number`] for an integer that fits an `i64` (same verdicts, exact comparisons).
-    fn small_number(&mut self, value: i64, rules: &NumberRules) -> Result<(), Stop> {
-        if let Some(bound) = rules.minimum {
-            let order = cmp_int_num(value, &bound.value);
-            if order.is_lt() || (bound.exclusive && order.is_eq()) {
-                self.violation(Code::Minimum, Some(bound.value), At::Value)?;
-            }
-        }
-        if let Some(bound) = rules.maximum {
-            let order = cmp_int_num(value, &bound.value);
-            if order.is_gt() || (bound.exclusive && order.is_eq()) {
-                self.violation(Code::Maximum, Some(bound.value), At::Value)?;
-            }
-        }
-        if let Some(divisor) = rules.multiple_of {
-            let multiple = divisor != 0 && value.unsigned_abs().is_multiple_of(divisor);
-            if !multiple {
-                self.violation(
-                    Code::MultipleOf,
-                    Some(Num::int(i64::try_from(divisor).unwrap_or(i64::MAX))),
-                    At::Value,
-                )?;
-            }
-        }
-        Ok(())
+        number_rules(text, rules, integer, |code, limit| self.violation(code, limit, At::Value))
     }
 
     fn string(&mut self, s: JsonStr<'a>, rules: &'s StringRules<'s>) -> Result<(), Stop> {
-        if rules.min_length > 0 || rules.max_length.is_some() {
-            let chars = s.char_count();
-            if chars < usize::try_from(rules.min_length).unwrap_or(usize::MAX) {
-                self.violation(Code::TooShort, Some(Num::int(i64::from(rules.min_length))), At::Value)?;
-            }
-            if let Some(max) = rules.max_length {
-                if chars > usize::try_from(max).unwrap_or(usize::MAX) {
-                    self.violation(Code::TooLong, Some(Num::int(i64::from(max))), At::Value)?;
-                }
-            }
-        }
-        if let Some(format) = rules.format {
-            if !format_ok(format, s) {
-                self.violation(Code::Format, None, At::Value)?;
-            }
-        }
+        string_rules(s, rules, |code, limit| self.violation(code, limit, At::Value))?;
         if let Some(pattern) = rules.pattern {
             match self.pattern_matches(pattern, s) {
                 Some(true) => {}
@@ -515,32 +444,24 @@ impl<'s, 'a, 'e> Engine<'s, 'a, 'e> {
 
     /// `None` when a source pattern does not compile.
     fn pattern_matches(&mut self, pattern: PatternRef<'s>, s: JsonStr<'a>) -> Option<bool> {
-        let run = |program: &Program| match s.as_plain() {
-            Some(plain) => program.is_match_str(plain),
-            None => program.is_match(s.chars()),
-        };
-        match pattern {
-            PatternRef::Compiled(program) => Some(run(program)),
-            PatternRef::Run(class_run) => Some(class_run_matches(&class_run, s)),
-            PatternRef::Source(source) => {
-                if let Some(class_run) = ClassRun::parse(source) {
-                    return Some(class_run_matches(&class_run, s));
-                }
-                let Some(cache) = self.cached_pattern.as_deref_mut() else {
-                    // Not reached: `Schema::new` records every source pattern, and the caller then
-                    // provides a cache. Still correct without one, only slower.
-                    return source_pattern_matches(source, s);
-                };
-                let key = (source.as_ptr().addr(), source.len());
-                if cache.key != Some(key) {
-                    // Compiled in place in the cache (no program-sized temporary).
-                    cache.key = None;
-                    cache.program.compile_into(source).ok()?;
-                    cache.key = Some(key);
-                }
-                Some(run(&cache.program))
-            }
+        if let Some(verdict) = fixed_pattern_matches(pattern, s) {
+            return Some(verdict);
         }
+        // What is left is a source pattern that needs a program.
+        let PatternRef::Source(source) = pattern else { return None };
+        let Some(cache) = self.cached_pattern.as_deref_mut() else {
+            // Not reached: `Schema::new` records every source pattern, and the caller then provides a
+            // cache. Still correct without one, only slower.
+            return source_pattern_matches(source, s);
+        };
+        let key = (source.as_ptr().addr(), source.len());
+        if cache.key != Some(key) {
+            // Compiled in place in the cache (no program-sized temporary).
+            cache.key = None;
+            cache.program.compile_into(source).ok()?;
+            cache.key = Some(key);
+        }
+        Some(program_matches(&cache.program, s))
     }
 
     /// `uniqueItems`: compares a scalar item of the owning array with the items before it, once the
@@ -609,7 +530,137 @@ fn small_int(text: &str) -> Option<i64> {
     Some(if negative { -value } else { value })
 }
 
+/// Hands each rule of `rules` that the number `text` (grammar-checked) breaks to `report`, in
+/// document order, and stops when `report` fails. Shared by the engine (which reports) and the fast
+/// path (which gives up at the first), so both judge a number the same way; inlined, so that each
+/// gets straight-line comparisons.
+#[inline]
+pub(super) fn number_rules<E>(
+    text: &str,
+    rules: &NumberRules,
+    integer: bool,
+    report: impl FnMut(Code, Option<Num>) -> Result<(), E>,
+) -> Result<(), E> {
+    // The common case, a plain integer that fits an i64, compared without the decimal machinery.
+    match small_int(text) {
+        Some(value) => small_int_rules(value, rules, report),
+        None => decimal_rules(text, rules, integer, report),
+    }
+}
+
+/// [`number_rules`] for a number whose text is a plain integer (`-?[0-9]{1,18}`) of this value.
+#[inline(always)]
+pub(super) fn small_int_rules<E>(
+    value: i64,
+    rules: &NumberRules,
+    mut report: impl FnMut(Code, Option<Num>) -> Result<(), E>,
+) -> Result<(), E> {
+    if let Some(bound) = rules.minimum {
+        let order = cmp_int_num(value, &bound.value);
+        if order.is_lt() || (bound.exclusive && order.is_eq()) {
+            report(Code::Minimum, Some(bound.value))?;
+        }
+    }
+    if let Some(bound) = rules.maximum {
+        let order = cmp_int_num(value, &bound.value);
+        if order.is_gt() || (bound.exclusive && order.is_eq()) {
+            report(Code::Maximum, Some(bound.value))?;
+        }
+    }
+    if let Some(divisor) = rules.multiple_of {
+        if divisor == 0 || !value.unsigned_abs().is_multiple_of(divisor) {
+            report(Code::MultipleOf, divisor_limit(divisor))?;
+        }
+    }
+    Ok(())
+}
+
+/// [`number_rules`] for a number that is not a plain `i64` (fractions, exponents, long integers):
+/// exact decimal comparisons, out of line.
+#[inline(never)]
+fn decimal_rules<E>(
+    text: &str,
+    rules: &NumberRules,
+    integer: bool,
+    mut report: impl FnMut(Code, Option<Num>) -> Result<(), E>,
+) -> Result<(), E> {
+    let Some(value) = Decimal::parse(text) else { return report(Code::Syntax, None) };
+    if integer && !value.is_integer() {
+        return report(Code::Type, None);
+    }
+    if let Some(bound) = rules.minimum {
+        let order = value.cmp_num(&bound.value);
+        if order.is_lt() || (bound.exclusive && order.is_eq()) {
+            report(Code::Minimum, Some(bound.value))?;
+        }
+    }
+    if let Some(bound) = rules.maximum {
+        let order = value.cmp_num(&bound.value);
+        if order.is_gt() || (bound.exclusive && order.is_eq()) {
+            report(Code::Maximum, Some(bound.value))?;
+        }
+    }
+    if let Some(divisor) = rules.multiple_of {
+        if !value.is_multiple_of(divisor) {
+            report(Code::MultipleOf, divisor_limit(divisor))?;
+        }
+    }
+    Ok(())
+}
+
+/// A `multipleOf` divisor as the limit an error carries.
+fn divisor_limit(divisor: u64) -> Option<Num> {
+    Some(Num::int(i64::try_from(divisor).unwrap_or(i64::MAX)))
+}
+
+/// Hands each length and format rule of `rules` that `s` breaks to `report`, in document order
+/// (the pattern comes after them, checked by the caller, which may hold a compiled program).
+/// Shared by the engine and the fast path, as [`number_rules`] is.
+#[inline]
+pub(super) fn string_rules<E>(
+    s: JsonStr<'_>,
+    rules: &StringRules<'_>,
+    mut report: impl FnMut(Code, Option<Num>) -> Result<(), E>,
+) -> Result<(), E> {
+    if rules.min_length > 0 || rules.max_length.is_some() {
+        let chars = s.char_count();
+        if chars < usize::try_from(rules.min_length).unwrap_or(usize::MAX) {
+            report(Code::TooShort, Some(Num::int(i64::from(rules.min_length))))?;
+        }
+        if let Some(max) = rules.max_length {
+            if chars > usize::try_from(max).unwrap_or(usize::MAX) {
+                report(Code::TooLong, Some(Num::int(i64::from(max))))?;
+            }
+        }
+    }
+    if let Some(format) = rules.format {
+        if !format_ok(format, s) {
+            report(Code::Format, None)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether `s` matches `pattern`, for every pattern that needs no program compiled from source
+/// (`None`: it does, see [`Engine::pattern_matches`]).
+#[inline(always)]
+pub(super) fn fixed_pattern_matches(pattern: PatternRef<'_>, s: JsonStr<'_>) -> Option<bool> {
+    match pattern {
+        PatternRef::Compiled(program) => Some(program_matches(program, s)),
+        PatternRef::Run(class_run) => Some(class_run_matches(&class_run, s)),
+        PatternRef::Source(source) => ClassRun::parse(source).map(|class_run| class_run_matches(&class_run, s)),
+    }
+}
+
+fn program_matches(program: &Program, s: JsonStr<'_>) -> bool {
+    match s.as_plain() {
+        Some(plain) => program.is_match_str(plain),
+        None => program.is_match(s.chars()),
+    }
+}
+
 /// Exact comparison of an integer with a schema number (`mantissa × 10^exp10`).
+#[inline(always)]
 fn cmp_int_num(value: i64, num: &Num) -> core::cmp::Ordering {
     let exp = num.exp10;
     if exp == 0 {
@@ -641,7 +692,7 @@ fn count_num(n: usize) -> Num {
     Num::int(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
-fn literal_matches(literal: &Literal<'_>, event: &Event<'_>) -> bool {
+pub(super) fn literal_matches(literal: &Literal<'_>, event: &Event<'_>) -> bool {
     match (literal, event) {
         (Literal::Null, Event::Null) => true,
         (Literal::Bool(a), Event::Bool(b)) => a == b,
@@ -651,6 +702,7 @@ fn literal_matches(literal: &Literal<'_>, event: &Event<'_>) -> bool {
     }
 }
 
+#[inline(always)]
 fn class_run_matches(class_run: &ClassRun, s: JsonStr<'_>) -> bool {
     match s.as_plain() {
         Some(plain) => class_run.is_match_str(plain),
@@ -662,10 +714,7 @@ fn class_run_matches(class_run: &ClassRun, s: JsonStr<'_>) -> bool {
 #[inline(never)]
 fn source_pattern_matches(source: &str, s: JsonStr<'_>) -> Option<bool> {
     let program = Program::compile(source).ok()?;
-    Some(match s.as_plain() {
-        Some(plain) => program.is_match_str(plain),
-        None => program.is_match(s.chars()),
-    })
+    Some(program_matches(&program, s))
 }
 
 fn format_ok(format: Format, s: JsonStr<'_>) -> bool {

@@ -46,6 +46,8 @@
 mod compile;
 mod engine;
 mod error;
+#[cfg(not(feature = "compact-json"))]
+mod fast;
 pub mod format;
 mod limits;
 mod number;
@@ -82,10 +84,68 @@ impl Default for Error {
 #[allow(clippy::result_large_err)] // the path is inline (no heap); rejections are the cold path
 pub fn validate(schema: &Schema<'_>, body: &[u8], limits: &Limits) -> Result<(), Error> {
     let mut first = None;
+    if run_fast(schema, body, limits, Sink::First(&mut first)).is_none() {
+        return validate_without_fast_path(schema, body, limits);
+    }
+    match first {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+/// The fast path (a pass directed by the schema, see `validate/fast.rs`) into `sink`: `None` when it
+/// leaves the body to the streaming engine (always, with the feature `compact-json`, which leaves it
+/// out).
+#[inline]
+fn run_fast(schema: &Schema<'_>, body: &[u8], limits: &Limits, sink: Sink<'_>) -> Option<(usize, bool)> {
+    #[cfg(not(feature = "compact-json"))]
+    return fast::run(schema, body, limits, sink);
+    #[cfg(feature = "compact-json")]
+    {
+        let _ = (schema, body, limits, sink);
+        None
+    }
+}
+
+/// Whether the fast path decides `body` (rather than leaving it to the streaming engine). Public
+/// for the differential tests, not for use.
+#[doc(hidden)]
+pub fn fast_path_decides(schema: &Schema<'_>, body: &[u8], limits: &Limits) -> bool {
+    let mut first = None;
+    run_fast(schema, body, limits, Sink::First(&mut first)).is_some()
+}
+
+/// [`validate`] by the streaming engine alone, which decides every body the fast path leaves to it.
+/// Public for the differential tests and the fuzz target, not for use.
+///
+/// # Errors
+/// As [`validate`].
+#[doc(hidden)]
+#[allow(clippy::result_large_err)]
+pub fn validate_without_fast_path(schema: &Schema<'_>, body: &[u8], limits: &Limits) -> Result<(), Error> {
+    let mut first = None;
     run(schema, body, limits, Sink::First(&mut first));
     match first {
         Some(error) => Err(error),
         None => Ok(()),
+    }
+}
+
+/// [`validate_all`] by the streaming engine alone. Public for the differential tests and the fuzz
+/// target, not for use.
+///
+/// # Errors
+/// As [`validate_all`].
+#[doc(hidden)]
+pub fn validate_all_without_fast_path(
+    schema: &Schema<'_>,
+    body: &[u8],
+    limits: &Limits,
+    errors: &mut [Error],
+) -> Result<(), usize> {
+    match run(schema, body, limits, Sink::All { out: errors, stored: 0, any: false }) {
+        (stored, true) => Err(stored),
+        (_, false) => Ok(()),
     }
 }
 
@@ -163,9 +223,10 @@ fn run_engine<'s, 'a>(
 /// The number of errors written to `errors` (at least 1 unless `errors` is empty) when the body is
 /// not acceptable.
 pub fn validate_all(schema: &Schema<'_>, body: &[u8], limits: &Limits, errors: &mut [Error]) -> Result<(), usize> {
-    let outcome = run(schema, body, limits, Sink::All { out: errors, stored: 0, any: false });
-    match outcome {
-        (stored, true) => Err(stored),
-        (_, false) => Ok(()),
+    match run_fast(schema, body, limits, Sink::All { out: errors, stored: 0, any: false }) {
+        Some((stored, true)) => Err(stored),
+        Some((_, false)) => Ok(()),
+        // A fresh sink: the fast path may have stored errors before it gave up.
+        None => validate_all_without_fast_path(schema, body, limits, errors),
     }
 }

@@ -25,6 +25,10 @@ pub struct Schema<'a> {
     /// Some string node has a [`PatternRef::Source`] pattern that is not a [`ClassRun`] (the
     /// validator then reserves a program to compile it into).
     source_patterns: bool,
+    /// In every object node the declared names are distinct and need no escaping in JSON (for the
+    /// fast path, which `compact-json` leaves out).
+    #[cfg(not(feature = "compact-json"))]
+    raw_names: bool,
 }
 
 /// Why [`Schema::new`] refused a node array.
@@ -70,6 +74,8 @@ impl<'a> Schema<'a> {
         let mut i = 0;
         let mut unique_items = false;
         let mut source_patterns = false;
+        #[cfg(not(feature = "compact-json"))]
+        let mut raw_names = true;
         while i < len {
             let ok = match &nodes[i] {
                 Node::Array(rules) => match rules.items {
@@ -108,13 +114,24 @@ impl<'a> Schema<'a> {
             if let Node::Array(rules) = &nodes[i] {
                 unique_items = unique_items || rules.unique_items;
             }
+            #[cfg(not(feature = "compact-json"))]
+            if let Node::Object(rules) = &nodes[i] {
+                raw_names = raw_names && names_match_raw(rules.properties);
+            }
             // A source pattern that is a class run is matched without a program: it needs no cache.
             if let Node::String(StringRules { pattern: Some(PatternRef::Source(source)), .. }) = &nodes[i] {
                 source_patterns = source_patterns || ClassRun::parse(source).is_none();
             }
             i += 1;
         }
-        Ok(Schema { nodes, root, unique_items, source_patterns })
+        Ok(Schema {
+            nodes,
+            root,
+            unique_items,
+            source_patterns,
+            #[cfg(not(feature = "compact-json"))]
+            raw_names,
+        })
     }
 
     /// The root node's index.
@@ -137,6 +154,14 @@ impl<'a> Schema<'a> {
     /// source pattern that is a [`ClassRun`] needs none.
     pub const fn uses_source_patterns(&self) -> bool {
         self.source_patterns
+    }
+
+    /// Whether, in every object node, the declared names are distinct and each is written in JSON
+    /// as its own bytes (no `"`, `\` or control character to escape): a member name that is
+    /// byte for byte a declared name then is that property, and no other.
+    #[cfg(not(feature = "compact-json"))]
+    pub(crate) const fn names_match_raw(&self) -> bool {
+        self.raw_names
     }
 
     /// The node a value with the JSON type of `event` is checked against: `node` itself, or for an
@@ -175,6 +200,47 @@ impl<'a> Schema<'a> {
     pub const fn nodes(&self) -> &'a [Node<'a>] {
         self.nodes
     }
+}
+
+/// Whether `properties` have distinct names that need no escaping in JSON (see
+/// [`Schema::names_match_raw`]).
+#[cfg(not(feature = "compact-json"))]
+const fn names_match_raw(properties: &[Property<'_>]) -> bool {
+    let mut i = 0;
+    while i < properties.len() {
+        let name = properties[i].name.as_bytes();
+        let mut b = 0;
+        while b < name.len() {
+            if name[b] < 0x20 || name[b] == b'"' || name[b] == b'\\' {
+                return false;
+            }
+            b += 1;
+        }
+        let mut j = 0;
+        while j < i {
+            if same_bytes(name, properties[j].name.as_bytes()) {
+                return false;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    true
+}
+
+#[cfg(not(feature = "compact-json"))]
+const fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// One (sub)schema.
