@@ -224,14 +224,14 @@ impl<'s, 'a, 'e> Engine<'s, 'a, 'e> {
             match frame.container {
                 Container::Object(_) | Container::FreeObject => {
                     if let Some(name) = frame.name {
-                        pointer.push_name(name.chars());
+                        pointer.push_member(name);
                     }
                 }
                 Container::Array(_) | Container::FreeArray => pointer.push_index(frame.count.saturating_sub(1)),
             }
         }
         if let At::Member(name) = at {
-            pointer.push_name(name.chars());
+            pointer.push_text(name);
         }
         pointer
     }
@@ -622,7 +622,12 @@ pub(super) fn string_rules<E>(
     rules: &StringRules<'_>,
     mut report: impl FnMut(Code, Option<Num>) -> Result<(), E>,
 ) -> Result<(), E> {
-    if rules.min_length > 0 || rules.max_length.is_some() {
+    // Counting characters is needed only when the text's size leaves the answer open: a character
+    // takes at least one byte as sent and at most twelve (a `\uXXXX\uXXXX` surrogate pair).
+    let bytes = s.raw().len();
+    let short_possible = !usize::try_from(rules.min_length).is_ok_and(|min| min <= bytes / 12);
+    let long_possible = rules.max_length.is_some_and(|max| usize::try_from(max).is_ok_and(|max| bytes > max));
+    if short_possible || long_possible {
         let chars = s.char_count();
         if chars < usize::try_from(rules.min_length).unwrap_or(usize::MAX) {
             report(Code::TooShort, Some(Num::int(i64::from(rules.min_length))))?;
@@ -785,6 +790,46 @@ mod tests {
         for (body, path) in [(&br#"["a",{"k":1},{"k":1}]"#[..], "/1"), (br#"[1,[2]]"#, "/1")] {
             let error = validate::validate(&schema, body, &limits).unwrap_err();
             assert_eq!((error.code(), error.path.as_str()), ("not_unique", path));
+        }
+    }
+
+    /// Lengths are counted only when the text's size leaves the answer open; the verdicts are those
+    /// of always counting, for plain, multi-byte, escaped and surrogate-pair text at every bound.
+    #[test]
+    fn length_rules_skip_counting_only_when_the_size_decides() {
+        use crate::json::Reader;
+        let bodies = [
+            r#""""#,
+            r#""abc""#,
+            r#""h\u00e9llo""#,
+            r#""\ud83d\ude00""#,
+            r#""\ud83d\ude00\ud83d\ude00x""#,
+            "\"\u{e9}\u{1f600}z\"",
+            r#""\n\t\"\\/""#,
+        ];
+        for body in bodies {
+            let mut reader = Reader::new(body, 1);
+            let Ok(Some(Event::Str(s))) = reader.next_event() else { panic!("{body}") };
+            let chars = s.char_count();
+            for min in 0..16u32 {
+                for max in (0..16u32).map(Some).chain([None]) {
+                    let rules = StringRules { min_length: min, max_length: max, pattern: None, format: None };
+                    let mut found = [None, None];
+                    let mut slot = 0;
+                    let _ = string_rules::<()>(s, &rules, |code, _| {
+                        found[slot] = Some(code);
+                        slot += 1;
+                        Ok(())
+                    });
+                    let short = (chars < usize::try_from(min).unwrap()).then_some(Code::TooShort);
+                    let long = max.filter(|&max| chars > usize::try_from(max).unwrap()).map(|_| Code::TooLong);
+                    let want: [Option<Code>; 2] = match (short, long) {
+                        (Some(a), Some(b)) => [Some(a), Some(b)],
+                        (a, b) => [a.or(b), None],
+                    };
+                    assert_eq!(found, want, "{body} min {min} max {max:?}");
+                }
+            }
         }
     }
 

@@ -6,6 +6,7 @@
 //! one is cut and marked). Never allocates.
 
 use super::number::Num;
+use crate::json::JsonStr;
 
 /// What was wrong, as a stable snake_case code ([`Code::as_str`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -138,7 +139,7 @@ impl Code {
 pub const POINTER_CAPACITY: usize = 192;
 
 /// A JSON Pointer (RFC 6901) into the request body: `""` is the whole body, `/items/3/qty` a member.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub struct Pointer {
     buf: [u8; POINTER_CAPACITY],
     len: usize,
@@ -154,6 +155,16 @@ impl core::fmt::Debug for Pointer {
         Ok(())
     }
 }
+
+/// Pointers are equal when their text and truncation are (bytes past the end, left by a segment
+/// that did not fit, do not count).
+impl PartialEq for Pointer {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str() && self.truncated == other.truncated
+    }
+}
+
+impl Eq for Pointer {}
 
 impl Default for Pointer {
     fn default() -> Self {
@@ -196,6 +207,49 @@ impl Pointer {
         if !ok {
             self.len = mark;
             self.truncated = true;
+        }
+    }
+
+    /// Appends a member-name segment given as text: the same as [`Pointer::push_name`] of its
+    /// characters, copied a run of bytes at a time (error paths are built on the fast path too).
+    pub(crate) fn push_text(&mut self, name: &str) {
+        if self.truncated {
+            return;
+        }
+        let mark = self.len;
+        let mut ok = self.push_char('/');
+        let mut rest = name;
+        while ok {
+            let Some(at) = rest.find(['~', '/']) else {
+                ok = self.push_str(rest);
+                break;
+            };
+            let escape = if rest.get(at..=at) == Some("~") { "~0" } else { "~1" };
+            ok = self.push_str(rest.get(..at).unwrap_or_default()) && self.push_str(escape);
+            rest = rest.get(at + 1..).unwrap_or_default();
+        }
+        if !ok {
+            self.len = mark;
+            self.truncated = true;
+        }
+    }
+
+    /// Appends a member name as sent in JSON (unescaped).
+    pub(crate) fn push_member(&mut self, name: JsonStr<'_>) {
+        match name.as_plain() {
+            Some(plain) => self.push_text(plain),
+            None => self.push_name(name.chars()),
+        }
+    }
+
+    fn push_str(&mut self, s: &str) -> bool {
+        match self.buf.get_mut(self.len..self.len + s.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(s.as_bytes());
+                self.len += s.len();
+                true
+            }
+            None => false,
         }
     }
 
@@ -289,6 +343,18 @@ mod tests {
         assert!(long.is_truncated());
         long.push_index(1);
         assert_eq!(long.as_str(), "/x");
+        // Text segments are the same as character segments, escapes and truncation included.
+        let names = ["", "a", "a/b~c", "~~//", "caf\u{e9}/\u{1f600}", "plain_name"];
+        for fill in [0usize, 150, 180, 185, 188, 189, 190, 191] {
+            for name in names {
+                let (mut by_chars, mut by_text) = (Pointer::ROOT, Pointer::ROOT);
+                by_chars.push_name(core::iter::repeat_n('f', fill));
+                by_text.push_name(core::iter::repeat_n('f', fill));
+                by_chars.push_name(name.chars());
+                by_text.push_text(name);
+                assert_eq!(by_chars, by_text, "{fill} {name}");
+            }
+        }
         let mut idx = Pointer::ROOT;
         idx.push_index(0);
         idx.push_index(u32::MAX);

@@ -87,30 +87,27 @@ impl Trail<'_, '_> {
 
     /// The JSON Pointer, built as the engine builds it.
     fn pointer(&self, text: &str) -> Pointer {
-        let mut steps = [Segment::Root; FAST_MAX_DEPTH + 2];
-        let mut count = 0;
-        let mut at = Some(self);
-        while let Some(trail) = at {
-            if let Some(slot) = steps.get_mut(count) {
-                *slot = trail.segment;
-                count += 1;
-            }
-            at = trail.parent;
-        }
         let mut pointer = Pointer::ROOT;
-        for step in steps.iter().take(count).rev() {
-            match *step {
-                Segment::Root => {}
-                Segment::Member(at) => {
-                    if let Ok((name, _)) = scan_string(text, at) {
-                        pointer.push_name(name.chars());
-                    }
-                }
-                Segment::Declared(name) => pointer.push_name(name.chars()),
-                Segment::Item(index) => pointer.push_index(index),
-            }
-        }
+        self.write(text, &mut pointer);
         pointer
+    }
+
+    /// Writes the path's segments, the root's first (recursion as deep as the body's nesting, which
+    /// the fast path caps).
+    fn write(&self, text: &str, pointer: &mut Pointer) {
+        if let Some(parent) = self.parent {
+            parent.write(text, pointer);
+        }
+        match self.segment {
+            Segment::Root => {}
+            Segment::Member(at) => {
+                if let Ok((name, _)) = scan_string(text, at) {
+                    pointer.push_member(name);
+                }
+            }
+            Segment::Declared(name) => pointer.push_text(name),
+            Segment::Item(index) => pointer.push_index(index),
+        }
     }
 }
 

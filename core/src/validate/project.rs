@@ -202,7 +202,7 @@ impl<'s, 'a> Projector<'s, 'a> {
         for (shape, count, name) in self.frames.iter().take(self.depth) {
             match (shape, name) {
                 (Shape::Array(_) | Shape::KeepArray, _) => pointer.push_index(count.saturating_sub(1)),
-                (_, Some(name)) => pointer.push_name(name.chars()),
+                (_, Some(name)) => pointer.push_member(*name),
                 (_, None) => {}
             }
         }
