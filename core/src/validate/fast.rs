@@ -35,7 +35,9 @@ const FAST_MAX_DEPTH: usize = 16;
 /// [`Sink::All`]: how many errors were stored and whether there was any); `None` means it gave up,
 /// and the engine must decide (with a fresh sink: a collecting sink may hold errors already).
 pub(super) fn run(schema: &Schema<'_>, body: &[u8], limits: &Limits, sink: Sink<'_>) -> Option<(usize, bool)> {
-    if body.len() > limits.max_body_bytes {
+    // The reader records object offsets as `u32` and refuses an object that starts past 4 GiB; a body
+    // that large is left to it.
+    if body.len() > limits.max_body_bytes || u32::try_from(body.len()).is_err() {
         return None;
     }
     let text = core::str::from_utf8(body).ok()?;

@@ -221,7 +221,7 @@ fn run_engine<'s, 'a>(
 ///
 /// # Errors
 /// The number of errors written to `errors` (at least 1 unless `errors` is empty) when the body is
-/// not acceptable.
+/// not acceptable; entries past that number are unspecified.
 pub fn validate_all(schema: &Schema<'_>, body: &[u8], limits: &Limits, errors: &mut [Error]) -> Result<(), usize> {
     match run_fast(schema, body, limits, Sink::All { out: errors, stored: 0, any: false }) {
         Some((stored, true)) => Err(stored),
