@@ -553,26 +553,10 @@ pub(super) fn number_rules<E>(
 pub(super) fn small_int_rules<E>(
     value: i64,
     rules: &NumberRules,
-    mut report: impl FnMut(Code, Option<Num>) -> Result<(), E>,
+    report: impl FnMut(Code, Option<Num>) -> Result<(), E>,
 ) -> Result<(), E> {
-    if let Some(bound) = rules.minimum {
-        let order = cmp_int_num(value, &bound.value);
-        if order.is_lt() || (bound.exclusive && order.is_eq()) {
-            report(Code::Minimum, Some(bound.value))?;
-        }
-    }
-    if let Some(bound) = rules.maximum {
-        let order = cmp_int_num(value, &bound.value);
-        if order.is_gt() || (bound.exclusive && order.is_eq()) {
-            report(Code::Maximum, Some(bound.value))?;
-        }
-    }
-    if let Some(divisor) = rules.multiple_of {
-        if divisor == 0 || !value.unsigned_abs().is_multiple_of(divisor) {
-            report(Code::MultipleOf, divisor_limit(divisor))?;
-        }
-    }
-    Ok(())
+    let multiple = |divisor: u64| divisor != 0 && value.unsigned_abs().is_multiple_of(divisor);
+    bound_rules(rules, |bound| cmp_int_num(value, bound), multiple, report)
 }
 
 /// [`number_rules`] for a number that is not a plain `i64` (fractions, exponents, long integers):
@@ -588,20 +572,32 @@ fn decimal_rules<E>(
     if integer && !value.is_integer() {
         return report(Code::Type, None);
     }
+    bound_rules(rules, |bound| value.cmp_num(bound), |divisor| value.is_multiple_of(divisor), report)
+}
+
+/// `minimum`, `maximum` and `multipleOf`, in that order, for a number compared by `cmp` and divided
+/// by `multiple` (exactly, whichever representation the caller holds).
+#[inline(always)]
+fn bound_rules<E>(
+    rules: &NumberRules,
+    cmp: impl Fn(&Num) -> core::cmp::Ordering,
+    multiple: impl Fn(u64) -> bool,
+    mut report: impl FnMut(Code, Option<Num>) -> Result<(), E>,
+) -> Result<(), E> {
     if let Some(bound) = rules.minimum {
-        let order = value.cmp_num(&bound.value);
+        let order = cmp(&bound.value);
         if order.is_lt() || (bound.exclusive && order.is_eq()) {
             report(Code::Minimum, Some(bound.value))?;
         }
     }
     if let Some(bound) = rules.maximum {
-        let order = value.cmp_num(&bound.value);
+        let order = cmp(&bound.value);
         if order.is_gt() || (bound.exclusive && order.is_eq()) {
             report(Code::Maximum, Some(bound.value))?;
         }
     }
     if let Some(divisor) = rules.multiple_of {
-        if !value.is_multiple_of(divisor) {
+        if !multiple(divisor) {
             report(Code::MultipleOf, divisor_limit(divisor))?;
         }
     }
