@@ -338,9 +338,10 @@ impl<'s, 'a> Pass<'s, 'a, '_> {
         }
         let name = rules.properties.get(index)?.name.as_bytes();
         let end = pos + 1 + name.len();
-        let found = self.text.as_bytes().get(pos + 1..=end)?;
-        let matches = found.last() == Some(&b'"')
-            && found.get(..name.len()) == Some(name)
+        let bytes = self.text.as_bytes();
+        // The closing quote first: it rules out most other names without comparing bytes.
+        let matches = bytes.get(end) == Some(&b'"')
+            && bytes.get(pos + 1..end) == Some(name)
             && name.len() <= self.limits.max_string_bytes;
         matches.then_some(end + 1)
     }
