@@ -55,8 +55,9 @@ unit:
 features:
 	$(CARGO) test -p apiward --no-default-features --features hmac --lib
 	$(CARGO) test -p apiward --no-default-features --features hs256 --lib
-	# The firmware's JSON path (general reader only) against the JSON suite and the JWT vectors.
-	$(CARGO) test -p apiward --features compact-json --lib --test json_suite --test jwt_vectors --test jwt_rules
+	# The firmware's JSON path (general reader only, no validation fast path) against the JSON suite,
+	# the JWT vectors and the validation vectors.
+	$(CARGO) test -p apiward --features compact-json --lib --test json_suite --test jwt_vectors --test jwt_rules --test validate_suite
 	for f in "" ecdsa es256 es384 es512 hs256 hs384 hs512 rsa eddsa eddsa-tables pem ring "es256 ring" "hs256 compact-json"; do $(CARGO) rustc -p apiward --lib --no-default-features --features "$$f" -- -D warnings; done
 
 # no_std, no alloc: the core cross-builds for bare-metal Cortex-M and WebAssembly.

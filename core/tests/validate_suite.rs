@@ -565,10 +565,10 @@ fn fast_path_agrees_with_the_engine() {
         "fast path vs engine: {checked} bodies, fast path decided {decided_valid} valid, {decided_invalid} invalid"
     );
     assert!(checked > 100_000, "{checked}");
-    assert!(
-        decided_valid > checked / 20 && decided_invalid > checked / 20,
-        "{decided_valid} / {decided_invalid} of {checked}"
-    );
+    // With `compact-json` the fast path is left out: it decides nothing, and the engine everything.
+    let decides = !cfg!(feature = "compact-json");
+    let enough = decided_valid > checked / 20 && decided_invalid > checked / 20;
+    assert_eq!(enough, decides, "{decided_valid} / {decided_invalid} of {checked}");
 }
 
 /// Writes `value` as JSON, now and then changed: a member repeated, dropped or added (`zz`), a value

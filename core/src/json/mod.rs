@@ -12,7 +12,7 @@ mod value;
 
 /// The reader's scanning primitives, for the validator's fast path (same grammar, same verdicts).
 #[cfg(not(feature = "compact-json"))]
-pub(crate) use reader::{scan_number, scan_string, skip_ws_at};
+pub(crate) use reader::{scan_literal, scan_number, scan_string, skip_ws_at};
 pub use reader::{Event, Reader};
 pub use value::{Items, JsonStr, Kind, Members, Value};
 

@@ -313,12 +313,8 @@ impl<'a> Reader<'a> {
     }
 
     fn literal(&mut self, word: &str, event: Event<'a>) -> Result<Event<'a>, JsonError> {
-        if self.text.as_bytes().get(self.pos..).is_some_and(|rest| rest.starts_with(word.as_bytes())) {
-            self.pos += word.len();
-            Ok(event)
-        } else {
-            Err(JsonError::Syntax)
-        }
+        self.pos = scan_literal(self.text.as_bytes(), self.pos, word.as_bytes())?;
+        Ok(event)
     }
 
     fn number(&mut self) -> Result<&'a str, JsonError> {
@@ -479,6 +475,13 @@ fn scan_scalar(text: &str, pos: usize) -> Result<usize, JsonError> {
         Some(b'n') => b"null",
         _ => return Err(JsonError::Syntax),
     };
+    scan_literal(bytes, pos, word)
+}
+
+/// The offset just after the literal `word` (`true`, `false`, `null`) if the text at `pos` starts
+/// with it.
+#[inline]
+pub(crate) fn scan_literal(bytes: &[u8], pos: usize, word: &[u8]) -> Result<usize, JsonError> {
     match bytes.get(pos..) {
         Some(rest) if rest.starts_with(word) => Ok(pos + word.len()),
         _ => Err(JsonError::Syntax),

@@ -509,25 +509,36 @@ impl<'s, 'a, 'e> Engine<'s, 'a, 'e> {
     }
 }
 
-/// `-?[0-9]{1,18}` as an `i64` (18 digits always fit); anything else (fractions, exponents, longer
-/// numbers) takes the exact decimal path.
+/// A number's grammar-checked text that is a plain integer of at most 18 digits, as an `i64`;
+/// anything else (fractions, exponents, longer numbers) takes the exact decimal path.
 fn small_int(text: &str) -> Option<i64> {
-    let bytes = text.as_bytes();
-    let (negative, digits) = match bytes.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, bytes),
-    };
-    if digits.is_empty() || digits.len() > 18 {
-        return None;
-    }
+    small_int_at(text.as_bytes(), 0).and_then(|(value, end)| (end == text.len()).then_some(value))
+}
+
+/// A plain JSON integer at `pos` (`-?(0|[1-9][0-9]{0,17})`, not followed by a fraction, an
+/// exponent or more digits): its value and the offset after it, read in one pass (18 digits always
+/// fit). Anything else is left to the general number path.
+#[inline(always)]
+pub(super) fn small_int_at(bytes: &[u8], pos: usize) -> Option<(i64, usize)> {
+    let negative = bytes.get(pos) == Some(&b'-');
+    let start = pos + usize::from(negative);
+    let mut end = start;
     let mut value: i64 = 0;
-    for &b in digits {
+    while let Some(&b) = bytes.get(end) {
         if !b.is_ascii_digit() {
+            break;
+        }
+        if end - start == 18 {
             return None;
         }
         value = value * 10 + i64::from(b - b'0');
+        end += 1;
     }
-    Some(if negative { -value } else { value })
+    let leading_zero = end - start > 1 && bytes.get(start) == Some(&b'0');
+    if end == start || leading_zero || matches!(bytes.get(end), Some(b'.' | b'e' | b'E')) {
+        return None;
+    }
+    Some((if negative { -value } else { value }, end))
 }
 
 /// Hands each rule of `rules` that the number `text` (grammar-checked) breaks to `report`, in

@@ -20,9 +20,11 @@
 //! [`FAST_MAX_DEPTH`] levels, so its stack use is bounded. Never allocates. Hosted builds only:
 //! `compact-json` leaves it out, where flash counts more than speed.
 
-use crate::json::{scan_number, scan_string, skip_ws_at, Event, JsonStr};
+use crate::json::{scan_literal, scan_number, scan_string, skip_ws_at, Event, JsonStr};
 
-use super::engine::{fixed_pattern_matches, literal_matches, number_rules, small_int_rules, string_rules, Sink};
+use super::engine::{
+    fixed_pattern_matches, literal_matches, number_rules, small_int_at, small_int_rules, string_rules, Sink,
+};
 use super::error::{Code, Error, Pointer};
 use super::limits::Limits;
 use super::number::Num;
@@ -395,38 +397,9 @@ impl<'s, 'a> Pass<'s, 'a, '_> {
     }
 }
 
-/// A plain JSON integer at `pos` (`-?(0|[1-9][0-9]{0,17})`, not followed by a fraction, an
-/// exponent or more digits): its value and the offset after it, read in one pass. Anything else is
-/// left to the general number path.
-#[inline(always)]
-fn small_int_at(bytes: &[u8], pos: usize) -> Option<(i64, usize)> {
-    let negative = bytes.get(pos) == Some(&b'-');
-    let start = pos + usize::from(negative);
-    let mut end = start;
-    let mut value: i64 = 0;
-    while let Some(&b) = bytes.get(end) {
-        if !b.is_ascii_digit() {
-            break;
-        }
-        if end - start == 18 {
-            return None;
-        }
-        value = value * 10 + i64::from(b - b'0');
-        end += 1;
-    }
-    let leading_zero = end - start > 1 && bytes.get(start) == Some(&b'0');
-    if end == start || leading_zero || matches!(bytes.get(end), Some(b'.' | b'e' | b'E')) {
-        return None;
-    }
-    Some((if negative { -value } else { value }, end))
-}
-
-/// The offset after `word` if the text at `pos` starts with it.
+/// The offset after the literal `word` at `pos` (the reader's own check).
 fn literal(bytes: &[u8], pos: usize, word: &[u8]) -> Step {
-    match bytes.get(pos..) {
-        Some(rest) if rest.starts_with(word) => Ok(pos + word.len()),
-        _ => Err(Halt::GiveUp),
-    }
+    scan_literal(bytes, pos, word).map_err(|_| Halt::GiveUp)
 }
 
 /// An event of the JSON type that a value starting with `first` has (its content does not matter:
