@@ -638,6 +638,10 @@ fn digits(bytes: &[u8], mut pos: usize) -> usize {
 
 #[inline]
 pub(crate) fn skip_ws_at(bytes: &[u8], mut pos: usize) -> usize {
+    // Compact JSON has no whitespace between tokens: one comparison decides that common case.
+    if bytes.get(pos).is_some_and(|&b| b > b' ') {
+        return pos;
+    }
     while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(pos) {
         pos += 1;
     }

@@ -82,17 +82,23 @@ pub(crate) enum Sink<'e> {
 }
 
 impl Sink<'_> {
-    /// Records an error; `true` means stop now.
-    pub(super) fn report(&mut self, error: Error) -> bool {
+    /// Records an error of `code` and `limit` whose path `write_path` appends to the root pointer;
+    /// `true` means stop now. The path is written in place: an error is a few hundred bytes, and
+    /// building it elsewhere and copying it in measured as a third of the cost of reporting one.
+    pub(super) fn report(&mut self, code: Code, limit: Option<Num>, write_path: impl FnOnce(&mut Pointer)) -> bool {
         match self {
             Sink::First(slot) => {
-                **slot = Some(error);
+                let error = slot.insert(Error { code, path: Pointer::ROOT, limit });
+                write_path(&mut error.path);
                 true
             }
             Sink::All { out, stored, any } => {
                 *any = true;
                 if let Some(slot) = out.get_mut(*stored) {
-                    *slot = error;
+                    slot.code = code;
+                    slot.limit = limit;
+                    slot.path.clear();
+                    write_path(&mut slot.path);
                     *stored += 1;
                 }
                 *stored >= out.len()
@@ -115,6 +121,28 @@ enum At<'n> {
     Container,
     /// A declared member of the innermost object, by name (a missing required member).
     Member(&'n str),
+}
+
+/// Appends the path of the error `at` the innermost open container of `frames` to `pointer`.
+fn write_path(frames: &Frames<'_, '_>, at: At<'_>, pointer: &mut Pointer) {
+    let depth = match at {
+        At::Document => 0,
+        At::Value => frames.len(),
+        At::Container | At::Member(_) => frames.len().saturating_sub(1),
+    };
+    for frame in frames.iter().take(depth) {
+        match frame.container {
+            Container::Object(_) | Container::FreeObject => {
+                if let Some(name) = frame.name {
+                    pointer.push_member(name);
+                }
+            }
+            Container::Array(_) | Container::FreeArray => pointer.push_index(frame.count.saturating_sub(1)),
+        }
+    }
+    if let At::Member(name) = at {
+        pointer.push_text(name);
+    }
 }
 
 /// The `uniqueItems` table: the scalar items seen so far in the owning array.
@@ -198,42 +226,19 @@ impl<'s, 'a, 'e> Engine<'s, 'a, 'e> {
 
     /// Reports a structural error and stops.
     fn fail(&mut self, code: Code, limit: Option<Num>, at: At<'_>) -> Result<(), Stop> {
-        let error = Error { code, path: self.path(at), limit };
-        self.sink.report(error);
+        let frames: &Frames<'s, 'a> = self.frames;
+        self.sink.report(code, limit, |pointer| write_path(frames, at, pointer));
         Err(Stop)
     }
 
     /// Reports a rule violation; stops only if the sink says so.
     fn violation(&mut self, code: Code, limit: Option<Num>, at: At<'_>) -> Result<(), Stop> {
-        let error = Error { code, path: self.path(at), limit };
-        if self.sink.report(error) {
+        let frames: &Frames<'s, 'a> = self.frames;
+        if self.sink.report(code, limit, |pointer| write_path(frames, at, pointer)) {
             Err(Stop)
         } else {
             Ok(())
         }
-    }
-
-    fn path(&self, at: At<'_>) -> Pointer {
-        let mut pointer = Pointer::ROOT;
-        let frames = match at {
-            At::Document => 0,
-            At::Value => self.depth(),
-            At::Container | At::Member(_) => self.depth().saturating_sub(1),
-        };
-        for frame in self.frames.iter().take(frames) {
-            match frame.container {
-                Container::Object(_) | Container::FreeObject => {
-                    if let Some(name) = frame.name {
-                        pointer.push_member(name);
-                    }
-                }
-                Container::Array(_) | Container::FreeArray => pointer.push_index(frame.count.saturating_sub(1)),
-            }
-        }
-        if let At::Member(name) = at {
-            pointer.push_text(name);
-        }
-        pointer
     }
 
     /// Open containers.
@@ -630,9 +635,11 @@ pub(super) fn string_rules<E>(
     mut report: impl FnMut(Code, Option<Num>) -> Result<(), E>,
 ) -> Result<(), E> {
     // Counting characters is needed only when the text's size leaves the answer open: a character
-    // takes at least one byte as sent and at most twelve (a `\uXXXX\uXXXX` surrogate pair).
+    // takes at least one byte as sent and at most four in UTF-8, or twelve with escapes (a
+    // `\uXXXX\uXXXX` surrogate pair).
     let bytes = s.raw().len();
-    let short_possible = !usize::try_from(rules.min_length).is_ok_and(|min| min <= bytes / 12);
+    let widest = if s.as_plain().is_some() { 4 } else { 12 };
+    let short_possible = !usize::try_from(rules.min_length).is_ok_and(|min| min <= bytes / widest);
     let long_possible = rules.max_length.is_some_and(|max| usize::try_from(max).is_ok_and(|max| bytes > max));
     if short_possible || long_possible {
         let chars = s.char_count();
@@ -674,10 +681,18 @@ fn program_matches(program: &Program, s: JsonStr<'_>) -> bool {
 /// Exact comparison of an integer with a schema number (`mantissa × 10^exp10`).
 #[inline(always)]
 fn cmp_int_num(value: i64, num: &Num) -> core::cmp::Ordering {
-    let exp = num.exp10;
-    if exp == 0 {
-        return value.cmp(&num.mantissa);
+    // Schema bounds are mostly plain integers: one comparison, inline; scaling out of line.
+    if num.exp10 == 0 {
+        value.cmp(&num.mantissa)
+    } else {
+        cmp_int_scaled(value, num)
     }
+}
+
+/// [`cmp_int_num`] for a bound with a power of ten.
+#[inline(never)]
+fn cmp_int_scaled(value: i64, num: &Num) -> core::cmp::Ordering {
+    let exp = num.exp10;
     // value <=> m × 10^e: scale in i128 while it stays exact; beyond ±38 digits the sign decides.
     let mut lhs = i128::from(value);
     let mut rhs = i128::from(num.mantissa);
@@ -812,6 +827,8 @@ mod tests {
             r#""\ud83d\ude00""#,
             r#""\ud83d\ude00\ud83d\ude00x""#,
             "\"\u{e9}\u{1f600}z\"",
+            "\"\u{1f600}\u{1f600}\u{1f600}\u{10ffff}\"",
+            "\"\u{800}\u{ffff}ab\u{1f600}\"",
             r#""\n\t\"\\/""#,
         ];
         for body in bodies {

@@ -176,6 +176,12 @@ impl Pointer {
     /// The empty pointer: the whole document.
     pub const ROOT: Pointer = Pointer { buf: [0; POINTER_CAPACITY], len: 0, truncated: false };
 
+    /// Makes this the root pointer again (the bytes past the end are left: they do not count).
+    pub(crate) fn clear(&mut self) {
+        self.len = 0;
+        self.truncated = false;
+    }
+
     /// The pointer text (`~` and `/` in names escaped as `~0` and `~1`).
     pub fn as_str(&self) -> &str {
         self.buf.get(..self.len).and_then(|b| core::str::from_utf8(b).ok()).unwrap_or("")
@@ -220,7 +226,8 @@ impl Pointer {
         let mut ok = self.push_char('/');
         let mut rest = name;
         while ok {
-            let Some(at) = rest.find(['~', '/']) else {
+            // A byte search: both characters are ASCII, so `at` is a character boundary.
+            let Some(at) = rest.bytes().position(|b| b == b'~' || b == b'/') else {
                 ok = self.push_str(rest);
                 break;
             };

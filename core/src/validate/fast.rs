@@ -25,7 +25,7 @@ use crate::json::{scan_literal, scan_number, scan_string, skip_ws_at, Event, Jso
 use super::engine::{
     fixed_pattern_matches, literal_matches, number_rules, small_int_at, small_int_rules, string_rules, Sink,
 };
-use super::error::{Code, Error, Pointer};
+use super::error::{Code, Pointer};
 use super::limits::Limits;
 use super::number::Num;
 use super::schema::{Additional, ArrayRules, Literal, Node, ObjectRules, Schema};
@@ -88,13 +88,6 @@ enum Segment<'a> {
 
 impl Trail<'_, '_> {
     const ROOT: Trail<'static, 'static> = Trail { segment: Segment::Root, parent: None };
-
-    /// The JSON Pointer, built as the engine builds it.
-    fn pointer(&self, text: &str) -> Pointer {
-        let mut pointer = Pointer::ROOT;
-        self.write(text, &mut pointer);
-        pointer
-    }
 
     /// Writes the path's segments, the root's first (recursion as deep as the body's nesting, which
     /// the fast path caps).
@@ -197,6 +190,8 @@ impl<'s, 'a> Pass<'s, 'a, '_> {
         let bytes = self.text.as_bytes();
         // Declared properties seen (bit i: property i).
         let mut seen = [0u64; 4];
+        // How many declared properties were seen: all of them (the common case) leaves none missing.
+        let mut declared_seen = 0;
         let mut count: u32 = 0;
         // Whether an undeclared member was reported: a later name could repeat it, which only the
         // reader's duplicate check sees, so after one the pass gives up at the next member.
@@ -231,6 +226,7 @@ impl<'s, 'a> Pass<'s, 'a, '_> {
                         return Err(Halt::GiveUp); // a repeated name
                     }
                     *word |= bit;
+                    declared_seen += 1;
                     next = index + 1;
                 }
                 pos = skip_ws_at(bytes, after_name);
@@ -265,11 +261,13 @@ impl<'s, 'a> Pass<'s, 'a, '_> {
                 }
             }
         };
-        for (index, property) in rules.properties.iter().enumerate() {
-            let present = seen.get(index / 64).is_some_and(|word| word >> (index % 64) & 1 == 1);
-            if property.required && !present {
-                let missing = Trail { segment: Segment::Declared(property.name), parent: Some(trail) };
-                self.report(Code::Required, None, &missing)?;
+        if declared_seen < rules.properties.len() {
+            for (index, property) in rules.properties.iter().enumerate() {
+                let present = seen.get(index / 64).is_some_and(|word| word >> (index % 64) & 1 == 1);
+                if property.required && !present {
+                    let missing = Trail { segment: Segment::Declared(property.name), parent: Some(trail) };
+                    self.report(Code::Required, None, &missing)?;
+                }
             }
         }
         if count < rules.min_properties {
@@ -322,7 +320,8 @@ impl<'s, 'a> Pass<'s, 'a, '_> {
     /// Reports a broken rule at `trail`; `Err(Stop)` when the sink is done.
     #[inline(never)]
     fn report(&mut self, code: Code, limit: Option<Num>, trail: &Trail<'_, '_>) -> Result<(), Halt> {
-        if self.sink.report(Error { code, path: trail.pointer(self.text), limit }) {
+        let text = self.text;
+        if self.sink.report(code, limit, |pointer| trail.write(text, pointer)) {
             Err(Halt::Stop)
         } else {
             Ok(())
@@ -343,7 +342,7 @@ impl<'s, 'a> Pass<'s, 'a, '_> {
         let bytes = self.text.as_bytes();
         // The closing quote first: it rules out most other names without comparing bytes.
         let matches = bytes.get(end) == Some(&b'"')
-            && bytes.get(pos + 1..end) == Some(name)
+            && bytes.get(pos + 1..end).is_some_and(|sent| same_bytes(sent, name))
             && name.len() <= self.limits.max_string_bytes;
         matches.then_some(end + 1)
     }
@@ -397,6 +396,29 @@ impl<'s, 'a> Pass<'s, 'a, '_> {
     }
 }
 
+/// Whether `a` and `b` hold the same bytes. Member names are short: two overlapping word loads
+/// per side compare one of up to 16 bytes without a call to `memcmp`.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let len = a.len();
+    if len != b.len() {
+        return false;
+    }
+    match len {
+        0 => true,
+        1..=3 => a.first() == b.first() && a.get(len / 2) == b.get(len / 2) && a.last() == b.last(),
+        4..=8 => word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, len - 4) == word::<4>(b, len - 4),
+        9..=16 => word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, len - 8) == word::<8>(b, len - 8),
+        _ => a == b,
+    }
+}
+
+/// The `N` bytes of `s` at `at` as an array (`None` past the end, which callers rule out).
+#[inline(always)]
+fn word<const N: usize>(s: &[u8], at: usize) -> Option<[u8; N]> {
+    s.get(at..at + N).and_then(|chunk| chunk.try_into().ok())
+}
+
 /// The offset after the literal `word` at `pos` (the reader's own check).
 fn literal(bytes: &[u8], pos: usize, word: &[u8]) -> Step {
     scan_literal(bytes, pos, word).map_err(|_| Halt::GiveUp)
@@ -415,4 +437,28 @@ fn type_of(first: u8) -> Option<Event<'static>> {
         b'n' => Event::Null,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_bytes;
+
+    /// The word-load comparison agrees with `==` for every length up to past the word sizes, with a
+    /// difference at each position.
+    #[test]
+    fn same_bytes_is_slice_equality() {
+        let base: [u8; 24] = core::array::from_fn(|i| b'a' + u8::try_from(i).unwrap_or(0));
+        for len in 0..=base.len() {
+            let a = &base[..len];
+            assert!(same_bytes(a, a), "{len}");
+            for at in 0..len {
+                let mut other = base;
+                other[at] ^= 0x20;
+                assert!(!same_bytes(a, &other[..len]), "{len} {at}");
+            }
+            for shorter in 0..len {
+                assert!(!same_bytes(a, &base[..shorter]), "{len} {shorter}");
+            }
+        }
+    }
 }
