@@ -248,6 +248,10 @@ const SCHEME: u16 = 1 << 7;
 const HEX: u16 = 1 << 8;
 /// Letters and digits (the host name label characters besides `-`).
 const ALNUM: u16 = 1 << 9;
+/// Host name label characters: letters, digits, `-`.
+const LABEL: u16 = 1 << 10;
+/// Email local-part characters: `atext` and `.`.
+const LOCAL: u16 = 1 << 11;
 
 /// RFC 3986 `userinfo` characters besides `%HH`.
 const USERINFO: u16 = UNRESERVED | SUB_DELIM | COLON;
@@ -274,19 +278,19 @@ const CLASSES: [u16; 256] = {
 /// The class bits of one byte (used once, at compile time, to fill `CLASSES`).
 const fn class_of(b: u8) -> u16 {
     match b {
-        b'0'..=b'9' | b'A'..=b'F' | b'a'..=b'f' => UNRESERVED | ATEXT | SCHEME | HEX | ALNUM,
-        b'G'..=b'Z' | b'g'..=b'z' => UNRESERVED | ATEXT | SCHEME | ALNUM,
-        b'-' => UNRESERVED | ATEXT | SCHEME,
-        b'.' => UNRESERVED | SCHEME,
-        b'_' | b'~' => UNRESERVED | ATEXT,
-        b'+' => SUB_DELIM | ATEXT | SCHEME,
-        b'!' | b'$' | b'&' | b'\'' | b'*' | b'=' => SUB_DELIM | ATEXT,
+        b'0'..=b'9' | b'A'..=b'F' | b'a'..=b'f' => UNRESERVED | ATEXT | LOCAL | SCHEME | HEX | ALNUM | LABEL,
+        b'G'..=b'Z' | b'g'..=b'z' => UNRESERVED | ATEXT | LOCAL | SCHEME | ALNUM | LABEL,
+        b'-' => UNRESERVED | ATEXT | LOCAL | SCHEME | LABEL,
+        b'.' => UNRESERVED | LOCAL | SCHEME,
+        b'_' | b'~' => UNRESERVED | ATEXT | LOCAL,
+        b'+' => SUB_DELIM | ATEXT | LOCAL | SCHEME,
+        b'!' | b'$' | b'&' | b'\'' | b'*' | b'=' => SUB_DELIM | ATEXT | LOCAL,
         b'(' | b')' | b',' | b';' => SUB_DELIM,
         b':' => COLON,
         b'@' => AT,
-        b'/' => SLASH | ATEXT,
-        b'?' => QUESTION | ATEXT,
-        b'#' | b'%' | b'^' | b'`' | b'{' | b'|' | b'}' => ATEXT,
+        b'/' => SLASH | ATEXT | LOCAL,
+        b'?' => QUESTION | ATEXT | LOCAL,
+        b'#' | b'%' | b'^' | b'`' | b'{' | b'|' | b'}' => ATEXT | LOCAL,
         _ => 0,
     }
 }
@@ -331,29 +335,17 @@ fn all_digits(s: &[u8]) -> bool {
 /// [`Format::Email`].
 fn email(s: &[u8]) -> bool {
     // The local part is an RFC 5322 `dot-atom-text` (atoms of `atext` joined by single dots), read up to
-    // the `@`, which `atext` does not contain; the rest is the domain.
-    let mut prev = b'.';
-    for (at, &b) in s.iter().enumerate() {
-        if b == b'@' {
-            if prev == b'.' || at > MAX_LOCAL_PART {
-                return false;
-            }
-            let domain = s.get(at + 1..).unwrap_or_default();
-            return match hostname(domain) {
-                Some(shape) => shape.labels >= 2 && !all_digits(domain.get(shape.last..).unwrap_or_default()),
-                None => false,
-            };
-        }
-        if b == b'.' {
-            if prev == b'.' {
-                return false;
-            }
-        } else if class(b) & ATEXT == 0 {
-            return false;
-        }
-        prev = b;
+    // the `@`, which `atext` does not contain; the rest is the domain. Each part is one scan for the
+    // first byte outside its class, then checks on its shape.
+    let at = s.iter().position(|&b| class(b) & LOCAL == 0).unwrap_or(s.len());
+    let (Some(local), Some(b'@'), Some(domain)) = (s.get(..at), s.get(at), s.get(at + 1..)) else { return false };
+    if at > MAX_LOCAL_PART || local.split(|&b| b == b'.').any(<[u8]>::is_empty) {
+        return false;
     }
-    false
+    match hostname(domain) {
+        Some(shape) => shape.labels >= 2 && !all_digits(domain.get(shape.last..).unwrap_or_default()),
+        None => false,
+    }
 }
 
 /// [`Format::Uuid`].
@@ -579,25 +571,23 @@ fn hostname(s: &[u8]) -> Option<HostShape> {
         return None;
     }
     let mut shape = HostShape { labels: 1, last: 0 };
-    let mut label_len = 0usize;
-    let mut prev = b'.';
-    for (i, &b) in s.iter().enumerate() {
-        if b == b'.' {
-            if prev == b'.' || prev == b'-' {
-                return None;
-            }
-            shape.labels += 1;
-            shape.last = i + 1;
-            label_len = 0;
-        } else {
-            if !(class(b) & ALNUM != 0 || (b == b'-' && prev != b'.')) || label_len == MAX_LABEL {
-                return None;
-            }
-            label_len += 1;
+    loop {
+        // A label: 1 to 63 letters, digits and hyphens, neither first nor last a hyphen.
+        let rest = s.get(shape.last..)?;
+        let len = rest.iter().position(|&b| class(b) & LABEL == 0).unwrap_or(rest.len());
+        let label = rest.get(..len)?;
+        if label.is_empty() || len > MAX_LABEL || label.first() == Some(&b'-') || label.last() == Some(&b'-') {
+            return None;
         }
-        prev = b;
+        match rest.get(len) {
+            None => return Some(shape),
+            Some(b'.') => {
+                shape.labels += 1;
+                shape.last += len + 1;
+            }
+            Some(_) => return None,
+        }
     }
-    (prev != b'.' && prev != b'-').then_some(shape)
 }
 
 // ---------------------------------------------------------------------------------------------------------
