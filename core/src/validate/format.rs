@@ -240,18 +240,14 @@ const AT: u16 = 1 << 3;
 const SLASH: u16 = 1 << 4;
 /// `?`.
 const QUESTION: u16 = 1 << 5;
-/// RFC 5322 `atext`: ALPHA DIGIT ``!#$%&'*+-/=?^_`{|}~``.
-const ATEXT: u16 = 1 << 6;
+/// Email local-part characters: RFC 5322 `atext` (ALPHA DIGIT ``!#$%&'*+-/=?^_`{|}~``) and `.`.
+const LOCAL: u16 = 1 << 6;
 /// RFC 3986 scheme characters after the first: ALPHA DIGIT `+-.`.
 const SCHEME: u16 = 1 << 7;
 /// Hexadecimal digits: DIGIT `A-F` `a-f`.
 const HEX: u16 = 1 << 8;
-/// Letters and digits (the host name label characters besides `-`).
-const ALNUM: u16 = 1 << 9;
 /// Host name label characters: letters, digits, `-`.
-const LABEL: u16 = 1 << 10;
-/// Email local-part characters: `atext` and `.`.
-const LOCAL: u16 = 1 << 11;
+const LABEL: u16 = 1 << 9;
 
 /// RFC 3986 `userinfo` characters besides `%HH`.
 const USERINFO: u16 = UNRESERVED | SUB_DELIM | COLON;
@@ -278,19 +274,19 @@ const CLASSES: [u16; 256] = {
 /// The class bits of one byte (used once, at compile time, to fill `CLASSES`).
 const fn class_of(b: u8) -> u16 {
     match b {
-        b'0'..=b'9' | b'A'..=b'F' | b'a'..=b'f' => UNRESERVED | ATEXT | LOCAL | SCHEME | HEX | ALNUM | LABEL,
-        b'G'..=b'Z' | b'g'..=b'z' => UNRESERVED | ATEXT | LOCAL | SCHEME | ALNUM | LABEL,
-        b'-' => UNRESERVED | ATEXT | LOCAL | SCHEME | LABEL,
+        b'0'..=b'9' | b'A'..=b'F' | b'a'..=b'f' => UNRESERVED | LOCAL | SCHEME | HEX | LABEL,
+        b'G'..=b'Z' | b'g'..=b'z' => UNRESERVED | LOCAL | SCHEME | LABEL,
+        b'-' => UNRESERVED | LOCAL | SCHEME | LABEL,
         b'.' => UNRESERVED | LOCAL | SCHEME,
-        b'_' | b'~' => UNRESERVED | ATEXT | LOCAL,
-        b'+' => SUB_DELIM | ATEXT | LOCAL | SCHEME,
-        b'!' | b'$' | b'&' | b'\'' | b'*' | b'=' => SUB_DELIM | ATEXT | LOCAL,
+        b'_' | b'~' => UNRESERVED | LOCAL,
+        b'+' => SUB_DELIM | LOCAL | SCHEME,
+        b'!' | b'$' | b'&' | b'\'' | b'*' | b'=' => SUB_DELIM | LOCAL,
         b'(' | b')' | b',' | b';' => SUB_DELIM,
         b':' => COLON,
         b'@' => AT,
-        b'/' => SLASH | ATEXT | LOCAL,
-        b'?' => QUESTION | ATEXT | LOCAL,
-        b'#' | b'%' | b'^' | b'`' | b'{' | b'|' | b'}' => ATEXT | LOCAL,
+        b'/' => SLASH | LOCAL,
+        b'?' => QUESTION | LOCAL,
+        b'#' | b'%' | b'^' | b'`' | b'{' | b'|' | b'}' => LOCAL,
         _ => 0,
     }
 }
