@@ -628,7 +628,7 @@ fn divisor_limit(divisor: u64) -> Option<Num> {
 /// Hands each length and format rule of `rules` that `s` breaks to `report`, in document order
 /// (the pattern comes after them, checked by the caller, which may hold a compiled program).
 /// Shared by the engine and the fast path, as [`number_rules`] is.
-#[inline]
+#[inline(always)]
 pub(super) fn string_rules<E>(
     s: JsonStr<'_>,
     rules: &StringRules<'_>,
