@@ -241,8 +241,9 @@ impl<'a> JsonStr<'a> {
         Chars { raw: self.raw.as_bytes(), text: self.raw, pos: 0 }
     }
 
-    /// Whether the unescaped string equals `other`.
-    #[inline]
+    /// Whether the unescaped string equals `other`. (Inlined on hosted builds, where it sits in the
+    /// validator's member lookup; one copy in the firmware's `compact-json` build.)
+    #[cfg_attr(not(feature = "compact-json"), inline)]
     pub fn eq_str(&self, other: &str) -> bool {
         if !self.escaped {
             return self.raw == other;

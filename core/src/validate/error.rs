@@ -216,8 +216,16 @@ impl Pointer {
         }
     }
 
+    /// Appends a member-name segment given as text: [`Pointer::push_name`] of its characters (the
+    /// firmware's `compact-json` build keeps that one loop).
+    #[cfg(feature = "compact-json")]
+    pub(crate) fn push_text(&mut self, name: &str) {
+        self.push_name(name.chars());
+    }
+
     /// Appends a member-name segment given as text: the same as [`Pointer::push_name`] of its
     /// characters, copied a run of bytes at a time (error paths are built on the fast path too).
+    #[cfg(not(feature = "compact-json"))]
     pub(crate) fn push_text(&mut self, name: &str) {
         if self.truncated {
             return;
@@ -249,6 +257,7 @@ impl Pointer {
         }
     }
 
+    #[cfg(not(feature = "compact-json"))]
     fn push_str(&mut self, s: &str) -> bool {
         match self.buf.get_mut(self.len..self.len + s.len()) {
             Some(dst) => {
