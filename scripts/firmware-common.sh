@@ -57,3 +57,9 @@ fw_run() {
   timeout "$QEMU_TIMEOUT" qemu-system-arm -cpu "$cpu" -machine "$machine" -nographic \
     -semihosting-config enable=on,target=native -kernel "$elf" >"$log" 2>&1
 }
+
+# fw_section ELF NAME -> size in bytes of that section (0 if absent)
+fw_section() { arm-none-eabi-size -A "$1" | awk -v s="$2" '$1 == s { print $2; found = 1 } END { if (!found) print 0 }'; }
+
+# fw_flash ELF -> flash bytes (.vector_table + .text + .rodata)
+fw_flash() { echo $(($(fw_section "$1" .vector_table) + $(fw_section "$1" .text) + $(fw_section "$1" .rodata))); }

@@ -12,7 +12,8 @@
 #                groups' schemas do not fit its 16 KiB of RAM); opt-level "z" (flash)
 #   lm3s6965evb ES256 image: one accepted and one rejected ES256 token (P-256 only: `apiward/es256`)
 # Installs the Rust targets, qemu-system-arm and binutils-arm-none-eabi when missing.
-# Exits non-zero if a build fails, a run times out or faults, or any verdict differs.
+# Then builds the "everything" footprint image at opt-level "s" and checks it fits 128 KiB of flash.
+# Exits non-zero if a build fails, a run times out or faults, any verdict differs, or that image is over.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/firmware-common.sh"
 
@@ -50,4 +51,22 @@ for image in "${images[@]}"; do
     status=1
   fi
 done
+
+# The footprint goal of docs/FOOTPRINT.md: the "everything" footprint image (all four JWT families,
+# limiter, validator) at opt-level "s" with compact SHA-2 fits 128 KiB of flash. Checked here, so that
+# a size regression fails the tests instead of waiting for the next `make size`.
+flash_goal=$((128 * 1024))
+everything="jwt-hs256,jwt-es256,jwt-rs256,jwt-eddsa,limit,validate,footprint,compact-sha2"
+if (cd "$FW_DIR" && APIWARD_FW_MACHINE=sizing cargo build -j"$CARGO_BUILD_JOBS" --quiet --locked \
+  --profile release --target thumbv7m-none-eabi --no-default-features --features "$everything" >&2); then
+  flash="$(fw_flash "${CARGO_TARGET_DIR:-$FW_DIR/target}/thumbv7m-none-eabi/release/apiward-firmware")"
+  echo "firmware footprint [everything, opt-level s, compact SHA-2]: $flash B of flash (goal: at most $flash_goal B)"
+  if [ "$flash" -gt "$flash_goal" ]; then
+    echo "firmware footprint: FAILED, over the 128 KiB goal (see docs/FOOTPRINT.md)" >&2
+    status=1
+  fi
+else
+  echo "firmware footprint image: BUILD FAILED" >&2
+  status=1
+fi
 exit "$status"

@@ -37,8 +37,6 @@ configs=(
   "everything|jwt-hs256,jwt-es256,jwt-rs256,jwt-eddsa,limit,validate"
 )
 
-# section ELF NAME -> size in bytes (0 if absent)
-section() { arm-none-eabi-size -A "$1" | awk -v s="$2" '$1 == s { print $2; found = 1 } END { if (!found) print 0 }'; }
 # stack LOG OP -> bytes
 stack_of() { awk -v op="$2" '$1 == "STACK" { line = $0; sub(/^STACK +/, "", line); if (index(line, op) == 1) { n = split(line, f, " "); for (i = 1; i <= n; i++) if (f[i] ~ /^[0-9]+$/) { print f[i]; exit } } }' "$1"; }
 
@@ -61,8 +59,8 @@ for sha in $SHAS; do
       elf="$(cd "$FW_DIR" && APIWARD_FW_MACHINE=sizing cargo build -j"$CARGO_BUILD_JOBS" --quiet --locked \
         --profile "$profile" --target "$target" --no-default-features --features "$features" >&2 &&
         echo "$CARGO_TARGET_DIR/$target/$profile/apiward-firmware")"
-      flash=$(($(section "$elf" .vector_table) + $(section "$elf" .text) + $(section "$elf" .rodata)))
-      ram=$(($(section "$elf" .data) + $(section "$elf" .bss)))
+      flash=$(fw_flash "$elf")
+      ram=$(($(fw_section "$elf" .data) + $(fw_section "$elf" .bss)))
       stack="not run: over 256 KiB"
       verdicts="-"
       if [ "$flash" -le $((256 * 1024)) ]; then
