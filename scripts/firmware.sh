@@ -61,7 +61,11 @@ if (cd "$FW_DIR" && APIWARD_FW_MACHINE=sizing cargo build -j"$CARGO_BUILD_JOBS" 
   --profile release --target thumbv7m-none-eabi --no-default-features --features "$everything" >&2); then
   flash="$(fw_flash "${CARGO_TARGET_DIR:-$FW_DIR/target}/thumbv7m-none-eabi/release/apiward-firmware")"
   echo "firmware footprint [everything, opt-level s, compact SHA-2]: $flash B of flash (goal: at most $flash_goal B)"
-  if [ "$flash" -gt "$flash_goal" ]; then
+  if [ "$flash" -le 0 ]; then
+    # fw_flash reads 0 for a section it cannot find: no measurement must not pass as a small image.
+    echo "firmware footprint: FAILED, no flash sections measured" >&2
+    status=1
+  elif [ "$flash" -gt "$flash_goal" ]; then
     echo "firmware footprint: FAILED, over the 128 KiB goal (see docs/FOOTPRINT.md)" >&2
     status=1
   fi
